@@ -1,0 +1,15 @@
+# Every dependency comes from a Debian package (see README); nothing is
+# downloaded. A parent project may provide the targets first [re2].
+find_package(Threads REQUIRED)
+if(NOT TARGET nlohmann_json::nlohmann_json)
+  find_package(nlohmann_json 3.10 CONFIG REQUIRED)
+endif()
+if(NOT TARGET fmt::fmt)
+  find_package(fmt CONFIG REQUIRED)
+endif()
+if(NOT TARGET spdlog::spdlog)
+  find_package(spdlog CONFIG REQUIRED)
+endif()
+if(NOT TARGET date::date-tz)
+  find_package(date CONFIG REQUIRED)
+endif()

@@ -1,0 +1,60 @@
+// Rule: one link of the routing chain: when it applies, whom it starts from,
+// and the strategy steps that narrow the candidates down to one owner.
+#ifndef LEADROUTE_RULE_H_
+#define LEADROUTE_RULE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "leadroute/condition.h"
+#include "leadroute/export.h"
+#include "leadroute/version.h"
+
+LEADROUTE_NAMESPACE_BEGIN
+
+// What a rule does when its candidates run out (DESIGN.md §3.5).
+enum class OnEmpty : uint8_t {
+  kNextRule,  // try the next rule (default)
+  kFallback,  // give the lead to the RuleSet's fallback owner now
+  kRelax,     // undo the latest relaxable filter steps one at a time
+};
+
+// "next_rule", "fallback" or "relax".
+LEADROUTE_EXPORT std::string_view OnEmptyName(OnEmpty on_empty) noexcept;
+
+// Where a rule's candidates start: the union of the named teams and reps, or
+// every active rep when both are empty. Inactive reps are never candidates.
+struct Pool {
+  std::vector<std::string> teams;
+  std::vector<std::string> reps;
+
+  static Pool Everyone() { return {}; }
+  static Pool Team(std::string id) { return {{std::move(id)}, {}}; }
+  static Pool Reps(std::vector<std::string> ids) { return {{}, std::move(ids)}; }
+};
+
+// One strategy invocation: the strategy's config name and its parameters as
+// the text of a JSON object (the step's keys other than "strategy"). The
+// builders in `leadroute/steps.h` write these for the built-in strategies.
+struct Step {
+  std::string strategy;
+  std::string params = "{}";
+};
+
+struct Rule {
+  std::string id;        // unique within the RuleSet; reported in decisions
+  Condition when;        // default: always
+  Pool pool;             // default: every active rep
+  std::vector<Step> steps;
+  // Rotation key shared by pickers: rules naming the same rotation share
+  // round-robin fairness. Empty: the rule id.
+  std::string rotation;
+  OnEmpty on_empty = OnEmpty::kNextRule;
+};
+
+LEADROUTE_NAMESPACE_END
+
+#endif  // LEADROUTE_RULE_H_

@@ -1,0 +1,241 @@
+// Strategy: the plugin interface every rule step implements, the context it
+// is built and run with, and the registry that maps config names to
+// factories.
+//
+// A strategy is built once per step when a RuleSet compiles (its factory
+// precomputes indexes against the Roster) and is then called concurrently,
+// from any number of threads, for every lead that reaches its step.
+#ifndef LEADROUTE_STRATEGY_H_
+#define LEADROUTE_STRATEGY_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "leadroute/account_directory.h"
+#include "leadroute/candidate_set.h"
+#include "leadroute/export.h"
+#include "leadroute/lead.h"
+#include "leadroute/roster.h"
+#include "leadroute/state_store.h"
+#include "leadroute/status.h"
+#include "leadroute/value.h"
+#include "leadroute/version.h"
+
+LEADROUTE_NAMESPACE_BEGIN
+
+// A lead field resolved to a slot when the RuleSet compiles.
+using FieldSlot = uint32_t;
+
+// The lead as strategies see it: fields looked up by slot, in O(1).
+class LeadView {
+ public:
+  LeadView(const Lead& lead, std::span<const Value* const> slots) noexcept
+      : lead_(&lead), slots_(slots) {}
+
+  const Lead& lead() const noexcept { return *lead_; }
+  const std::string& id() const noexcept { return lead_->id(); }
+  // The field in `slot`, or nullptr when the lead does not have it.
+  const Value* Get(FieldSlot slot) const noexcept {
+    return slot < slots_.size() ? slots_[slot] : nullptr;
+  }
+
+ private:
+  const Lead* lead_;
+  std::span<const Value* const> slots_;
+};
+
+enum class StrategyKind : uint8_t {
+  kFilter,    // narrows the candidates
+  kResolver,  // names an owner among the candidates, or passes
+  kPicker,    // claims one candidate in the StateStore; ends the rule
+};
+
+// "filter", "resolver" or "picker".
+LEADROUTE_EXPORT std::string_view StrategyKindName(StrategyKind kind) noexcept;
+
+struct StepResult {
+  enum class Outcome : uint8_t {
+    kNarrowed,  // filter ran (candidates may now be empty)
+    kPassed,    // resolver found nobody; candidates unchanged
+    kResolved,  // resolver named `rep` (a member of the candidates)
+    kClaimed,   // picker claimed `rep` through StepContext::Claim
+  };
+  Outcome outcome = Outcome::kNarrowed;
+  RepIndex rep = kNoRep;
+
+  static constexpr StepResult Narrowed() noexcept { return {}; }
+  static constexpr StepResult Passed() noexcept {
+    return {Outcome::kPassed, kNoRep};
+  }
+  static constexpr StepResult Resolved(RepIndex rep) noexcept {
+    return {Outcome::kResolved, rep};
+  }
+  static constexpr StepResult Claimed(RepIndex rep) noexcept {
+    return {Outcome::kClaimed, rep};
+  }
+};
+
+// What a running step may read and do. Provided by the Router for one lead;
+// valid only during the Apply call.
+class StepContext {
+ public:
+  virtual const Roster& roster() const noexcept = 0;
+  // The Router's account directory (possibly empty).
+  virtual const AccountDirectory& accounts() const noexcept = 0;
+  // Live status of a rep (presence, open load); lock-free.
+  virtual RepStatus Status(RepIndex rep) const noexcept = 0;
+  // Claims one of `candidates` by `policy` in the StateStore, atomically
+  // recording the decision. Returns the rep, or kNoRep when every candidate
+  // is at capacity (or another thread decided this lead id first).
+  virtual RepIndex Claim(const CandidateSet& candidates,
+                         const ClaimPolicy& policy) noexcept = 0;
+  // The id of the rule being evaluated.
+  virtual std::string_view rule_id() const noexcept = 0;
+
+ protected:
+  ~StepContext() = default;
+};
+
+class LEADROUTE_EXPORT Strategy {
+ public:
+  virtual ~Strategy();
+
+  // The config name, e.g. "territory".
+  virtual std::string_view Name() const noexcept = 0;
+  virtual StrategyKind Kind() const noexcept = 0;
+  // Whether `on_empty: relax` may undo this filter. Default: true for
+  // filters; availability-type filters return false.
+  virtual bool Relaxable() const noexcept {
+    return Kind() == StrategyKind::kFilter;
+  }
+  // Thread-safe; called concurrently; must not throw or block. Narrows
+  // `candidates` in place, resolves an owner among them, or claims one.
+  virtual StepResult Apply(const LeadView& lead, CandidateSet& candidates,
+                           StepContext& ctx) const noexcept = 0;
+};
+
+// A step's parameters (a JSON object) for a strategy factory to read.
+//
+// Getters return nullopt when the key is missing, and also when its value has
+// the wrong type, in which case they record an error at the key's JSON
+// Pointer saying what was found and what was expected. Every key a factory
+// asks about counts as known; after the factory returns, each key it never
+// asked about is reported as unknown (so a typo like "weigth" is an error).
+class LEADROUTE_EXPORT StepParams {
+ public:
+  enum class Need : uint8_t { kOptional, kRequired };
+
+  StepParams(const StepParams&);
+  StepParams& operator=(const StepParams&);
+  StepParams(StepParams&&) noexcept;
+  StepParams& operator=(StepParams&&) noexcept;
+  ~StepParams();
+
+  // JSON Pointer of this object, e.g. "/rules/0/steps/1".
+  const std::string& path() const noexcept;
+  bool Has(std::string_view key) const;
+
+  std::optional<std::string> String(std::string_view key,
+                                    Need need = Need::kOptional) const;
+  std::optional<double> Number(std::string_view key,
+                               Need need = Need::kOptional) const;
+  std::optional<int64_t> Integer(std::string_view key,
+                                 Need need = Need::kOptional) const;
+  std::optional<bool> Bool(std::string_view key,
+                           Need need = Need::kOptional) const;
+  // An array of strings.
+  std::optional<std::vector<std::string>> Strings(
+      std::string_view key, Need need = Need::kOptional) const;
+  // A scalar, or an array of strings.
+  std::optional<Value> Any(std::string_view key,
+                           Need need = Need::kOptional) const;
+  std::optional<StepParams> Object(std::string_view key,
+                                   Need need = Need::kOptional) const;
+  // An array of objects.
+  std::optional<std::vector<StepParams>> Objects(
+      std::string_view key, Need need = Need::kOptional) const;
+
+  // Records an error at this object's path plus "/key" (key "" = here).
+  void Error(std::string_view key, std::string message) const;
+  // True while no error has been recorded for this step.
+  bool ok() const noexcept;
+
+  struct Impl;
+  explicit StepParams(std::shared_ptr<Impl> impl);
+  Impl& impl() const noexcept { return *impl_; }
+
+ private:
+  std::shared_ptr<Impl> impl_;
+};
+
+// What a strategy factory gets: the step's name, path and parameters, the
+// compiled roster, and lead-field slots.
+class StrategyBuildContext {
+ public:
+  virtual std::string_view name() const noexcept = 0;
+  // JSON Pointer of the step, e.g. "/rules/2/steps/0".
+  virtual const std::string& path() const noexcept = 0;
+  virtual const StepParams& params() const noexcept = 0;
+  virtual const Roster& roster() const noexcept = 0;
+  // The slot of lead field `field` (registered on first use).
+  virtual FieldSlot Field(std::string_view field) = 0;
+  // The RuleSet's `settings.seed` mixed with the step's path.
+  virtual uint64_t seed() const noexcept = 0;
+
+ protected:
+  ~StrategyBuildContext() = default;
+};
+
+// Builds a strategy for one step. Return an error Status (or record errors
+// through the params) when the parameters are invalid.
+using StrategyFactory = std::function<Result<std::unique_ptr<Strategy>>(
+    StrategyBuildContext& ctx)>;
+
+// Config names -> factories. Fill it explicitly: nothing registers itself.
+// Not synchronised: fill it before compiling RuleSets with it.
+class LEADROUTE_EXPORT StrategyRegistry {
+ public:
+  // An empty registry.
+  StrategyRegistry();
+  // A registry holding every built-in strategy.
+  static StrategyRegistry WithBuiltins();
+  // The built-ins, shared; what RuleSet uses when given no registry.
+  static const StrategyRegistry& Builtins();
+
+  // kInvalidArgument when `name` is empty or already registered.
+  Status Register(std::string name, StrategyFactory factory);
+  // The factory for `name`, or nullptr.
+  const StrategyFactory* Find(std::string_view name) const noexcept;
+  // Every registered name, sorted.
+  std::vector<std::string> Names() const;
+
+ private:
+  std::map<std::string, StrategyFactory, std::less<>> factories_;
+};
+
+// Adds every built-in strategy (round_robin, least_loaded, random,
+// territory, industry, product, language, match, score, deal_value, bands,
+// availability, hierarchy, field_owner) to `registry`.
+LEADROUTE_EXPORT Status RegisterBuiltinStrategies(StrategyRegistry& registry);
+
+// The std::function form of Strategy::Apply.
+using StepFunction =
+    std::function<StepResult(const LeadView&, CandidateSet&, StepContext&)>;
+
+// Wraps `fn` as a strategy named `name` of kind `kind`. `fn` must be
+// thread-safe and must not throw (an exception becomes an empty candidate
+// set for filters, a pass for resolvers).
+LEADROUTE_EXPORT std::unique_ptr<Strategy> MakeStrategy(std::string name,
+                                                        StrategyKind kind,
+                                                        StepFunction fn);
+
+LEADROUTE_NAMESPACE_END
+
+#endif  // LEADROUTE_STRATEGY_H_

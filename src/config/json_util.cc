@@ -1,0 +1,203 @@
+#include "config/json_util.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace leadroute::internal {
+
+std::string PointerJoin(std::string_view base, std::string_view token) {
+  std::string out(base);
+  out.push_back('/');
+  for (char c : token) {
+    if (c == '~') {
+      out += "~0";
+    } else if (c == '/') {
+      out += "~1";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out;
+}
+
+std::string PointerJoin(std::string_view base, size_t index) {
+  return fmt::format("{}/{}", base, index);
+}
+
+std::string_view JsonTypeName(const Json& value) noexcept {
+  switch (value.type()) {
+    case Json::value_t::null: return "null";
+    case Json::value_t::boolean: return "boolean";
+    case Json::value_t::number_integer:
+    case Json::value_t::number_unsigned: return "integer";
+    case Json::value_t::number_float: return "number";
+    case Json::value_t::string: return "string";
+    case Json::value_t::array: return "array";
+    case Json::value_t::object: return "object";
+    default: return "value";
+  }
+}
+
+std::string Found(const Json& value) {
+  if (value.is_object()) return "found an object";
+  if (value.is_array()) return fmt::format("found an array of {}", value.size());
+  std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
+  if (text.size() > 40) text = text.substr(0, 37) + "...";
+  return fmt::format("found {} {}", JsonTypeName(value), text);
+}
+
+std::optional<Json> ParseJson(std::string_view text,
+                              std::vector<ConfigError>& errors) {
+  try {
+    return Json::parse(text.begin(), text.end());
+  } catch (const Json::parse_error& e) {
+    // Translate the byte offset into a line and column a person can open.
+    size_t offset = std::min<size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+    size_t line = 1;
+    size_t column = 1;
+    for (size_t i = 0; i < offset; ++i) {
+      if (text[i] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string what = e.what();
+    // nlohmann prefixes "[json.exception.parse_error.101] parse error at ...: ".
+    if (auto pos = what.rfind(": "); pos != std::string::npos) {
+      what = what.substr(pos + 2);
+    }
+    errors.push_back({"", fmt::format("invalid JSON at line {}, column {}: {}",
+                                      line, column, what)});
+    return std::nullopt;
+  }
+}
+
+namespace {
+
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+}  // namespace
+
+std::string_view ClosestKey(std::string_view key,
+                            std::span<const std::string_view> known) {
+  std::string_view best;
+  size_t best_distance = std::max<size_t>(2, key.size() / 3) + 1;
+  for (std::string_view k : known) {
+    size_t d = EditDistance(key, k);
+    if (d < best_distance) {
+      best = k;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+void CheckKeys(const Json& object, std::string_view path,
+               std::span<const std::string_view> known,
+               std::vector<ConfigError>& errors) {
+  if (!object.is_object()) return;
+  for (const auto& [key, value] : object.items()) {
+    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
+    std::vector<std::string_view> sorted(known.begin(), known.end());
+    std::sort(sorted.begin(), sorted.end());
+    std::string message;
+    std::string_view close = ClosestKey(key, known);
+    if (!close.empty()) {
+      message = fmt::format("unknown key \"{}\" (did you mean \"{}\"?); "
+                            "expected one of: {}",
+                            key, close, fmt::join(sorted, ", "));
+    } else if (sorted.empty()) {
+      message = fmt::format("unknown key \"{}\"; this object takes no keys",
+                            key);
+    } else {
+      message = fmt::format("unknown key \"{}\"; expected one of: {}", key,
+                            fmt::join(sorted, ", "));
+    }
+    errors.push_back({PointerJoin(path, key), std::move(message)});
+  }
+}
+
+std::optional<Value> ToValue(const Json& json, std::string_view path,
+                             std::vector<ConfigError>& errors) {
+  switch (json.type()) {
+    case Json::value_t::null: return Value();
+    case Json::value_t::boolean: return Value(json.get<bool>());
+    case Json::value_t::number_integer: return Value(json.get<int64_t>());
+    case Json::value_t::number_unsigned: {
+      auto u = json.get<uint64_t>();
+      if (u > static_cast<uint64_t>(INT64_MAX)) return Value(double(u));
+      return Value(static_cast<int64_t>(u));
+    }
+    case Json::value_t::number_float: return Value(json.get<double>());
+    case Json::value_t::string: return Value(json.get<std::string>());
+    case Json::value_t::array: {
+      std::vector<std::string> list;
+      list.reserve(json.size());
+      bool ok = true;
+      for (size_t i = 0; i < json.size(); ++i) {
+        if (!json[i].is_string()) {
+          errors.push_back({PointerJoin(path, i),
+                            fmt::format("{}, expected a string (lists hold "
+                                        "strings only)",
+                                        Found(json[i]))});
+          ok = false;
+          continue;
+        }
+        list.push_back(json[i].get<std::string>());
+      }
+      if (!ok) return std::nullopt;
+      return Value(std::move(list));
+    }
+    default:
+      errors.push_back({std::string(path),
+                        fmt::format("{}, expected a string, number, boolean, "
+                                    "null or array of strings",
+                                    Found(json))});
+      return std::nullopt;
+  }
+}
+
+Json FromValue(const Value& value) {
+  switch (value.type()) {
+    case Value::Type::kNull: return nullptr;
+    case Value::Type::kBool: return value.as_bool();
+    case Value::Type::kInt: return value.as_int();
+    case Value::Type::kDouble: return *value.number();
+    case Value::Type::kString: return value.as_string();
+    case Value::Type::kList: return value.as_list();
+  }
+  return nullptr;
+}
+
+std::optional<std::string> ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return std::move(buffer).str();
+}
+
+Status ErrorsToStatus(std::vector<ConfigError> errors) {
+  return Status::FromErrors(std::move(errors));
+}
+
+}  // namespace leadroute::internal

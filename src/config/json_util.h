@@ -1,0 +1,59 @@
+// Reading JSON documents with errors that say where (JSON Pointer) and what
+// was expected. Used by every loader: RuleSet, Lead, AccountDirectory.
+#ifndef LEADROUTE_CONFIG_JSON_UTIL_H_
+#define LEADROUTE_CONFIG_JSON_UTIL_H_
+
+#include <cstddef>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "leadroute/status.h"
+#include "leadroute/value.h"
+
+namespace leadroute::internal {
+
+using Json = nlohmann::json;
+
+// Appends one reference token to a JSON Pointer, escaping "~" and "/".
+std::string PointerJoin(std::string_view base, std::string_view token);
+std::string PointerJoin(std::string_view base, size_t index);
+
+// "string", "number", "integer", "boolean", "null", "array" or "object".
+std::string_view JsonTypeName(const Json& value) noexcept;
+// "found <type> <value>" with long values shortened, for error messages.
+std::string Found(const Json& value);
+
+// Parses `text`; on failure appends one error at "" naming the line and
+// column of the problem and returns nullopt.
+std::optional<Json> ParseJson(std::string_view text,
+                              std::vector<ConfigError>& errors);
+
+// Appends an error for every key of `object` not in `known`, naming the
+// expected keys and the closest one when it looks like a typo.
+void CheckKeys(const Json& object, std::string_view path,
+               std::span<const std::string_view> known,
+               std::vector<ConfigError>& errors);
+// The known key closest to `key` by edit distance, or "" when none is close.
+std::string_view ClosestKey(std::string_view key,
+                            std::span<const std::string_view> known);
+
+// A scalar or an array of strings as a Value; nested objects are not
+// Values. On a bad shape appends an error at `path` and returns nullopt.
+std::optional<Value> ToValue(const Json& json, std::string_view path,
+                             std::vector<ConfigError>& errors);
+Json FromValue(const Value& value);
+
+// Reads a whole file; nullopt when it cannot be opened.
+std::optional<std::string> ReadFile(const std::string& path);
+
+// Joins errors into the Status message form "<path>: <message>" per line.
+Status ErrorsToStatus(std::vector<ConfigError> errors);
+
+}  // namespace leadroute::internal
+
+#endif  // LEADROUTE_CONFIG_JSON_UTIL_H_
