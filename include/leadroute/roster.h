@@ -19,11 +19,11 @@
 #include "leadroute/team.h"
 #include "leadroute/version.h"
 
-LEADROUTE_NAMESPACE_BEGIN
-
-namespace internal {
+namespace leadroute::internal {
 class RosterBuilder;
-}  // namespace internal
+}  // namespace leadroute::internal
+
+LEADROUTE_NAMESPACE_BEGIN
 
 class LEADROUTE_EXPORT Roster {
  public:

@@ -53,6 +53,7 @@ struct Rule {
   // round-robin fairness. Empty: the rule id.
   std::string rotation;
   OnEmpty on_empty = OnEmpty::kNextRule;
+  std::string description;  // free text for people; not used in routing
 };
 
 LEADROUTE_NAMESPACE_END

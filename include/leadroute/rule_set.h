@@ -23,13 +23,13 @@
 #include "leadroute/team.h"
 #include "leadroute/version.h"
 
+namespace leadroute::internal {
+struct CompiledRuleSet;
+}  // namespace leadroute::internal
+
 LEADROUTE_NAMESPACE_BEGIN
 
 class StrategyRegistry;
-
-namespace internal {
-struct CompiledRuleSet;
-}  // namespace internal
 
 struct RuleSetSettings {
   // Seeds the `random` picker (mixed with each step's path). Default 0.

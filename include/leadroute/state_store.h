@@ -43,6 +43,10 @@ enum class PickOrder : uint8_t {
 struct ClaimPolicy {
   PickOrder order = PickOrder::kLeastRecent;
   std::span<const RepIndex> preference;  // kPreference only
+  // kRandom: when non-zero, seeds the rotation's generator in place of
+  // `ClaimRequest::seed` (a step's own seed). Either seed is used only when
+  // the rotation first draws; later draws continue its sequence.
+  uint64_t seed = 0;
 };
 
 struct ClaimRequest {

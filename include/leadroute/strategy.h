@@ -164,6 +164,9 @@ class LEADROUTE_EXPORT StepParams {
 
   // Records an error at this object's path plus "/key" (key "" = here).
   void Error(std::string_view key, std::string message) const;
+  // Records an error at this object's path plus "/key/index", for element
+  // `index` of the array under `key` (e.g. "/rules/0/steps/1/presence/2").
+  void Error(std::string_view key, size_t index, std::string message) const;
   // True while no error has been recorded for this step.
   bool ok() const noexcept;
 

@@ -1,1 +1,304 @@
-// TODO(owner): implement.
+// Validation and compilation of a RuleSetConfig into the immutable snapshot
+// the Router walks. Every problem is collected with its JSON Pointer path.
+#include "compile/compiled_rule_set.h"
+
+#include <cmath>
+#include <set>
+#include <utility>
+
+#include <date/tz.h>
+#include <fmt/format.h>
+
+#include "compile/roster_builder.h"
+#include "config/json_util.h"
+#include "config/rule_set_json.h"
+#include "config/step_params.h"
+#include "util/text.h"
+
+namespace leadroute::internal {
+namespace {
+
+bool KnownTimeZone(const std::string& name) {
+  try {
+    return date::locate_zone(name) != nullptr;
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+// The StrategyBuildContext a factory sees for one step.
+class BuildContext final : public StrategyBuildContext {
+ public:
+  BuildContext(std::string_view name, std::string path, StepParams params,
+               const Roster& roster, FieldTable& fields, uint64_t seed)
+      : name_(name),
+        path_(std::move(path)),
+        params_(std::move(params)),
+        roster_(roster),
+        fields_(fields),
+        seed_(seed) {}
+
+  std::string_view name() const noexcept override { return name_; }
+  const std::string& path() const noexcept override { return path_; }
+  const StepParams& params() const noexcept override { return params_; }
+  const Roster& roster() const noexcept override { return roster_; }
+  FieldSlot Field(std::string_view field) override {
+    return fields_.Intern(field);
+  }
+  uint64_t seed() const noexcept override { return seed_; }
+
+ private:
+  std::string_view name_;
+  std::string path_;
+  StepParams params_;
+  const Roster& roster_;
+  FieldTable& fields_;
+  uint64_t seed_;
+};
+
+class Compiler {
+ public:
+  Compiler(RuleSetConfig config, const StrategyRegistry& registry)
+      : registry_(registry) {
+    out_ = std::make_shared<CompiledRuleSet>();
+    out_->config = std::move(config);
+  }
+
+  Result<RuleSet> Run() {
+    const RuleSetConfig& c = out_->config;
+    CheckTeams(c);
+    CheckReps(c);
+    out_->roster = RosterBuilder::Build(c.reps, c.teams);
+    CheckFallback(c);
+    for (size_t i = 0; i < c.rules.size(); ++i) CompileRule(i);
+    if (!errors_.empty()) return Status::FromErrors(std::move(errors_));
+    out_->hash = fmt::format("{:016x}", Fnv1a64(RuleSetConfigToJson(c)));
+    return CompiledRuleSet::Wrap(std::move(out_));
+  }
+
+ private:
+  void Error(std::string path, std::string message) {
+    errors_.push_back({std::move(path), std::move(message)});
+  }
+
+  void CheckTeams(const RuleSetConfig& c) {
+    for (size_t i = 0; i < c.teams.size(); ++i) {
+      const std::string path = fmt::format("/teams/{}/id", i);
+      const std::string& id = c.teams[i].id;
+      if (id.empty()) {
+        Error(path, "found an empty id, expected a non-empty string");
+      } else if (!team_ids_.insert(id).second) {
+        Error(path, fmt::format("duplicate team id \"{}\"", id));
+      }
+    }
+  }
+
+  void CheckReps(const RuleSetConfig& c) {
+    std::set<std::string, std::less<>> ids;
+    for (size_t i = 0; i < c.reps.size(); ++i) {
+      const Rep& rep = c.reps[i];
+      const std::string base = fmt::format("/reps/{}", i);
+      if (rep.id.empty()) {
+        Error(base + "/id", "found an empty id, expected a non-empty string");
+      } else if (!ids.insert(rep.id).second) {
+        Error(base + "/id", fmt::format("duplicate rep id \"{}\"", rep.id));
+      }
+      if (!(rep.weight > 0) || !std::isfinite(rep.weight)) {
+        Error(base + "/weight",
+              fmt::format("found {}, expected a number above 0", rep.weight));
+      }
+      if (rep.capacity.max_open && *rep.capacity.max_open < 0) {
+        Error(base + "/capacity/max_open",
+              fmt::format("found {}, expected 0 or more",
+                          *rep.capacity.max_open));
+      }
+      for (size_t j = 0; j < rep.teams.size(); ++j) {
+        if (!team_ids_.contains(rep.teams[j])) {
+          Error(fmt::format("{}/teams/{}", base, j),
+                fmt::format("unknown team \"{}\"; expected one of the ids "
+                            "in /teams",
+                            rep.teams[j]));
+        }
+      }
+      if (!rep.time_zone.empty() && !KnownTimeZone(rep.time_zone)) {
+        Error(base + "/time_zone",
+              fmt::format("unknown time zone \"{}\", expected an IANA name "
+                          "such as \"Europe/Berlin\"",
+                          rep.time_zone));
+      }
+      for (const auto& [name, value] : rep.attributes) {
+        if (name.empty()) {
+          Error(base + "/attributes", "found an empty attribute name");
+        }
+      }
+    }
+  }
+
+  void CheckFallback(const RuleSetConfig& c) {
+    if (!c.fallback) {
+      Error("/fallback",
+            "missing fallback owner, expected {\"queue\": id} or "
+            "{\"rep\": id}; every RuleSet needs one");
+      return;
+    }
+    out_->fallback = *c.fallback;
+    if (c.fallback->kind == OwnerKind::kQueue) {
+      if (c.fallback->id.empty()) {
+        Error("/fallback/queue", "found an empty queue id");
+      }
+      return;
+    }
+    RepIndex rep = out_->roster->Find(c.fallback->id);
+    if (rep == kNoRep) {
+      Error("/fallback/rep",
+            fmt::format("unknown rep \"{}\"", c.fallback->id));
+    } else if (!out_->roster->rep(rep).active) {
+      Error("/fallback/rep",
+            fmt::format("rep \"{}\" is inactive; the fallback must be able "
+                        "to take leads",
+                        c.fallback->id));
+    }
+    out_->fallback_rep = rep;
+  }
+
+  void CompileRule(size_t i) {
+    const Rule& rule = out_->config.rules[i];
+    const Roster& roster = *out_->roster;
+    const std::string base = fmt::format("/rules/{}", i);
+    CompiledRule compiled;
+    compiled.id = rule.id;
+    compiled.rotation = rule.rotation.empty() ? rule.id : rule.rotation;
+    compiled.on_empty = rule.on_empty;
+    compiled.seed = Mix64(out_->config.settings.seed ^ Fnv1a64(rule.id));
+    if (rule.id.empty()) {
+      Error(base + "/id", "found an empty id, expected a non-empty string");
+    } else if (!rule_ids_.insert(rule.id).second) {
+      Error(base + "/id", fmt::format("duplicate rule id \"{}\"", rule.id));
+    }
+
+    compiled.when = CompiledCondition::Compile(rule.when, base + "/when",
+                                               out_->fields, errors_);
+
+    if (rule.pool.teams.empty() && rule.pool.reps.empty()) {
+      compiled.pool = roster.active();
+    } else {
+      compiled.pool = CandidateSet(roster.size());
+      for (size_t j = 0; j < rule.pool.teams.size(); ++j) {
+        const CandidateSet* members = roster.team(rule.pool.teams[j]);
+        if (members == nullptr) {
+          Error(fmt::format("{}/pool/teams/{}", base, j),
+                fmt::format("unknown team \"{}\"", rule.pool.teams[j]));
+        } else {
+          compiled.pool |= *members;
+        }
+      }
+      for (size_t j = 0; j < rule.pool.reps.size(); ++j) {
+        RepIndex rep = roster.Find(rule.pool.reps[j]);
+        if (rep == kNoRep) {
+          Error(fmt::format("{}/pool/reps/{}", base, j),
+                fmt::format("unknown rep \"{}\"", rule.pool.reps[j]));
+        } else if (roster.rep(rep).active) {
+          compiled.pool.set(rep);
+        }
+      }
+    }
+
+    bool after_picker = false;
+    for (size_t j = 0; j < rule.steps.size(); ++j) {
+      std::string path = fmt::format("{}/steps/{}", base, j);
+      if (after_picker) {
+        Error(path, "a step after a picker never runs; the picker ends the "
+                    "rule");
+      }
+      if (auto step = CompileStep(rule.steps[j], path)) {
+        after_picker = after_picker || step->kind == StrategyKind::kPicker;
+        compiled.steps.push_back(std::move(*step));
+      }
+    }
+    out_->rules.push_back(std::move(compiled));
+  }
+
+  std::optional<CompiledStep> CompileStep(const Step& step,
+                                          const std::string& path) {
+    const StrategyFactory* factory = registry_.Find(step.strategy);
+    if (factory == nullptr) {
+      std::vector<std::string> names = registry_.Names();
+      Error(path + "/strategy",
+            fmt::format("unknown strategy \"{}\"; expected one of: {}",
+                        step.strategy, fmt::join(names, ", ")));
+      return std::nullopt;
+    }
+    auto state = std::make_shared<StepParamsState>();
+    std::vector<ConfigError> parse_errors;
+    auto params = ParseJson(step.params.empty() ? "{}" : step.params,
+                            parse_errors);
+    if (!params || !params->is_object()) {
+      Error(path, params ? fmt::format("{}, expected the step parameters as "
+                                       "an object",
+                                       Found(*params))
+                         : parse_errors.front().message);
+      return std::nullopt;
+    }
+    state->document = std::move(*params);
+    BuildContext ctx(step.strategy, path, MakeStepParams(state, path),
+                     *out_->roster, out_->fields,
+                     Mix64(out_->config.settings.seed ^ Fnv1a64(path)));
+    Result<std::unique_ptr<Strategy>> built = Status::Internal("not run");
+    try {
+      built = (*factory)(ctx);
+    } catch (const std::exception& e) {
+      built = Status::Internal(e.what());
+    }
+    ReportUnknownKeys(*state);
+    if (!state->errors.empty()) {
+      for (auto& e : state->errors) errors_.push_back(std::move(e));
+      return std::nullopt;
+    }
+    if (!built.ok()) {
+      if (built.status().errors().empty()) {
+        Error(path, std::string(built.status().message()));
+      } else {
+        for (const auto& e : built.status().errors()) errors_.push_back(e);
+      }
+      return std::nullopt;
+    }
+    if (built.value() == nullptr) {
+      Error(path, "the strategy factory returned no strategy");
+      return std::nullopt;
+    }
+    CompiledStep out;
+    out.strategy_name = step.strategy;
+    out.path = path;
+    out.strategy = std::move(built).value();
+    out.kind = out.strategy->Kind();
+    out.relaxable = out.kind == StrategyKind::kFilter &&
+                    out.strategy->Relaxable();
+    return out;
+  }
+
+  const StrategyRegistry& registry_;
+  std::shared_ptr<CompiledRuleSet> out_;
+  std::vector<ConfigError> errors_;
+  std::set<std::string, std::less<>> team_ids_;
+  std::set<std::string, std::less<>> rule_ids_;
+};
+
+}  // namespace
+
+Result<RuleSet> CompiledRuleSet::Compile(RuleSetConfig config,
+                                         const LoadOptions& options) {
+  const StrategyRegistry& registry = options.strategies != nullptr
+                                         ? *options.strategies
+                                         : StrategyRegistry::Builtins();
+  try {
+    return Compiler(std::move(config), registry).Run();
+  } catch (const std::exception& e) {
+    return Status::Internal(fmt::format("compiling the RuleSet: {}", e.what()));
+  }
+}
+
+RuleSet CompiledRuleSet::Wrap(std::shared_ptr<const CompiledRuleSet> impl) {
+  return RuleSet(std::move(impl));
+}
+
+}  // namespace leadroute::internal

@@ -50,6 +50,8 @@ struct CompiledRuleSet {
   // Validates and compiles; every error is collected with its path.
   static Result<RuleSet> Compile(RuleSetConfig config,
                                  const LoadOptions& options);
+  // Wraps a compiled snapshot in the public handle.
+  static RuleSet Wrap(std::shared_ptr<const CompiledRuleSet> impl);
 };
 
 }  // namespace leadroute::internal
