@@ -1,1 +1,26 @@
-// TODO(owner): implement.
+#include "leadroute/assignment.h"
+
+#include <nlohmann/json.hpp>
+
+LEADROUTE_NAMESPACE_BEGIN
+
+std::string Assignment::ToJson() const {
+  // ordered_json keeps the documented key order. `repeated` appears only on
+  // a retry, so consumers that ignore retries see the same six keys always.
+  nlohmann::ordered_json out;
+  out["lead_id"] = lead_id;
+  out["owner"] = owner.id;
+  out["owner_kind"] = OwnerKindName(owner.kind);
+  if (rule_id.empty()) {
+    out["rule"] = nullptr;
+  } else {
+    out["rule"] = rule_id;
+  }
+  out["decided_by"] = decided_by;
+  out["fallback"] = fallback;
+  if (repeated) out["repeated"] = true;
+  return out.dump(-1, ' ', false,
+                  nlohmann::ordered_json::error_handler_t::replace);
+}
+
+LEADROUTE_NAMESPACE_END

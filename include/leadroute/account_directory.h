@@ -18,12 +18,12 @@
 LEADROUTE_NAMESPACE_BEGIN
 
 struct Account {
-  std::string id;
-  std::string name;
+  std::string id{};
+  std::string name{};
   // Web/email domains, e.g. "acme.com"; normalised (lower case, no "www.").
-  std::vector<std::string> domains;
-  std::string parent;  // parent account id; empty for a top-level account
-  std::string owner;   // owning rep id; may be empty
+  std::vector<std::string> domains{};
+  std::string parent{};  // parent account id; empty for a top-level account
+  std::string owner{};   // owning rep id; may be empty
 };
 
 class LEADROUTE_EXPORT AccountDirectory {

@@ -19,7 +19,7 @@ LEADROUTE_EXPORT std::string_view OwnerKindName(OwnerKind kind) noexcept;
 
 struct Owner {
   OwnerKind kind = OwnerKind::kQueue;
-  std::string id;
+  std::string id{};
 
   static Owner Rep(std::string id) { return {OwnerKind::kRep, std::move(id)}; }
   static Owner Queue(std::string id) {

@@ -29,9 +29,9 @@ enum class LogLevel : uint8_t { kDebug, kInfo, kWarn, kError, kOff };
 struct RouterOptions {
   // Live state. Default (nullptr): a new in-memory store. Shared so that a
   // host may keep reading it, or hand the same store to a replacement Router.
-  std::shared_ptr<StateStore> state;
+  std::shared_ptr<StateStore> state{};
   // Accounts for the `hierarchy` strategy. Default: empty.
-  AccountDirectory accounts;
+  AccountDirectory accounts{};
   // Logging is off unless a sink is given. Messages at `log_level` and above
   // go to `log_sink`; routing itself never logs.
   LogLevel log_level = LogLevel::kWarn;

@@ -28,8 +28,8 @@ LEADROUTE_EXPORT std::string_view OnEmptyName(OnEmpty on_empty) noexcept;
 // Where a rule's candidates start: the union of the named teams and reps, or
 // every active rep when both are empty. Inactive reps are never candidates.
 struct Pool {
-  std::vector<std::string> teams;
-  std::vector<std::string> reps;
+  std::vector<std::string> teams{};
+  std::vector<std::string> reps{};
 
   static Pool Everyone() { return {}; }
   static Pool Team(std::string id) { return {{std::move(id)}, {}}; }
@@ -40,20 +40,20 @@ struct Pool {
 // the text of a JSON object (the step's keys other than "strategy"). The
 // builders in `leadroute/steps.h` write these for the built-in strategies.
 struct Step {
-  std::string strategy;
+  std::string strategy{};
   std::string params = "{}";
 };
 
 struct Rule {
-  std::string id;        // unique within the RuleSet; reported in decisions
-  Condition when;        // default: always
-  Pool pool;             // default: every active rep
-  std::vector<Step> steps;
+  std::string id{};        // unique within the RuleSet; reported in decisions
+  Condition when{};        // default: always
+  Pool pool{};             // default: every active rep
+  std::vector<Step> steps{};
   // Rotation key shared by pickers: rules naming the same rotation share
   // round-robin fairness. Empty: the rule id.
-  std::string rotation;
+  std::string rotation{};
   OnEmpty on_empty = OnEmpty::kNextRule;
-  std::string description;  // free text for people; not used in routing
+  std::string description{};  // free text for people; not used in routing
 };
 
 LEADROUTE_NAMESPACE_END

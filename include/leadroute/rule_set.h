@@ -38,13 +38,13 @@ struct RuleSetSettings {
 
 // The plain-data form of a RuleSet, as in the JSON format (docs/config.md).
 struct RuleSetConfig {
-  std::string name;  // optional label, reported by tools
-  RuleSetSettings settings;
-  std::vector<Team> teams;
-  std::vector<Rep> reps;
-  std::vector<Rule> rules;
+  std::string name{};  // optional label, reported by tools
+  RuleSetSettings settings{};
+  std::vector<Team> teams{};
+  std::vector<Rep> reps{};
+  std::vector<Rule> rules{};
   // Who gets a lead that no rule takes: a rep or a queue. Required.
-  std::optional<Owner> fallback;
+  std::optional<Owner> fallback{};
 };
 
 struct LoadOptions {

@@ -42,7 +42,7 @@ enum class PickOrder : uint8_t {
 
 struct ClaimPolicy {
   PickOrder order = PickOrder::kLeastRecent;
-  std::span<const RepIndex> preference;  // kPreference only
+  std::span<const RepIndex> preference{};  // kPreference only
   // kRandom: when non-zero, seeds the rotation's generator in place of
   // `ClaimRequest::seed` (a step's own seed). Either seed is used only when
   // the rotation first draws; later draws continue its sequence.
@@ -52,8 +52,8 @@ struct ClaimPolicy {
 struct ClaimRequest {
   const Roster* roster = nullptr;
   const CandidateSet* candidates = nullptr;  // ignored by kPreference
-  ClaimPolicy policy;
-  std::string_view rotation;  // rotation key: the rule id or a shared name
+  ClaimPolicy policy{};
+  std::string_view rotation{};  // rotation key: the rule id or a shared name
   uint64_t seed = 0;          // kRandom: seeds the rotation's generator
   // The decision to record; Claim fills in `owner`.
   const Assignment* decision = nullptr;
@@ -67,7 +67,7 @@ struct ClaimResult {
   };
   Outcome outcome = Outcome::kNobody;
   RepIndex rep = kNoRep;
-  Assignment existing;
+  Assignment existing{};
 };
 
 class LEADROUTE_EXPORT StateStore {

@@ -39,10 +39,10 @@ LEADROUTE_EXPORT std::string_view StatusCodeName(StatusCode code) noexcept;
 struct ConfigError {
   // JSON Pointer (RFC 6901) of the offending value, e.g.
   // "/rules/2/steps/0/bands". "" is the document root.
-  std::string path;
+  std::string path{};
   // What was found and what was expected, e.g.
   // "unknown key \"weigth\"; expected one of: weighted, seed".
-  std::string message;
+  std::string message{};
 
   friend bool operator==(const ConfigError&, const ConfigError&) = default;
 };

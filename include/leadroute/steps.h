@@ -41,8 +41,8 @@ LEADROUTE_EXPORT Step Language(IfMissing if_missing = IfMissing::kNoMatch);
 // Generic `match`. `op` is "overlap" (default), "eq", "gt", "gte", "lt" or
 // "lte"; the rep's `attribute` is compared with the lead's `field`.
 struct MatchOptions {
-  std::string field;
-  std::string attribute;
+  std::string field{};
+  std::string attribute{};
   std::string op = "overlap";
   IfMissing if_missing = IfMissing::kNoMatch;
 };
@@ -54,9 +54,9 @@ LEADROUTE_EXPORT Step MatchConstant(const std::string& attribute,
 
 // One band: min inclusive, max exclusive; unset = open-ended.
 struct Band {
-  std::optional<double> min;
-  std::optional<double> max;
-  std::vector<std::string> tiers;  // rep tiers allowed for this band
+  std::optional<double> min{};
+  std::optional<double> max{};
+  std::vector<std::string> tiers{};  // rep tiers allowed for this band
 };
 LEADROUTE_EXPORT Step Bands(const std::string& field,
                             const std::vector<Band>& bands,

@@ -10,8 +10,8 @@ LEADROUTE_NAMESPACE_BEGIN
 
 // Membership is declared on the rep (`Rep::teams`); a team lists no members.
 struct Team {
-  std::string id;    // unique within a RuleSet
-  std::string name;  // display name
+  std::string id{};    // unique within a RuleSet
+  std::string name{};  // display name
 };
 
 LEADROUTE_NAMESPACE_END

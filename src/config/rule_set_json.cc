@@ -1,1 +1,747 @@
-// TODO(owner): implement.
+#include "config/rule_set_json.h"
+
+#include <algorithm>
+#include <array>
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "config/json_util.h"
+
+namespace leadroute::internal {
+namespace {
+
+constexpr std::string_view kTopKeys[] = {"$schema", "name",  "settings",
+                                         "teams",   "reps",  "rules",
+                                         "fallback"};
+constexpr std::string_view kSettingsKeys[] = {"seed"};
+constexpr std::string_view kTeamKeys[] = {"id", "name"};
+constexpr std::string_view kRepKeys[] = {
+    "id",          "name",       "email",    "teams",    "tier",
+    "weight",      "territories", "industries", "products", "languages",
+    "attributes",  "capacity",   "time_zone", "active"};
+constexpr std::string_view kCapacityKeys[] = {"max_open"};
+constexpr std::string_view kRuleKeys[] = {"id",    "description", "when",
+                                          "pool",  "steps",       "rotation",
+                                          "on_empty"};
+constexpr std::string_view kPoolKeys[] = {"teams", "reps"};
+constexpr std::string_view kFallbackKeys[] = {"queue", "rep"};
+
+// Every condition operator by its config name, in ConditionOp order.
+constexpr std::array<std::pair<std::string_view, ConditionOp>, 15> kOps = {{
+    {"all", ConditionOp::kAll},
+    {"any", ConditionOp::kAny},
+    {"not", ConditionOp::kNot},
+    {"eq", ConditionOp::kEq},
+    {"ne", ConditionOp::kNe},
+    {"in", ConditionOp::kIn},
+    {"not_in", ConditionOp::kNotIn},
+    {"gt", ConditionOp::kGt},
+    {"gte", ConditionOp::kGte},
+    {"lt", ConditionOp::kLt},
+    {"lte", ConditionOp::kLte},
+    {"between", ConditionOp::kBetween},
+    {"exists", ConditionOp::kExists},
+    {"prefix", ConditionOp::kPrefix},
+    {"contains", ConditionOp::kContains},
+}};
+// "field" plus every operator name: the keys a condition object may hold.
+constexpr std::array<std::string_view, 16> kConditionKeys = {
+    "field", "all", "any",     "not",    "eq",     "ne",     "in",    "not_in",
+    "gt",    "gte", "lt",      "lte",    "between", "exists", "prefix",
+    "contains"};
+
+constexpr std::array<std::pair<std::string_view, OnEmpty>, 3> kOnEmpty = {{
+    {"next_rule", OnEmpty::kNextRule},
+    {"fallback", OnEmpty::kFallback},
+    {"relax", OnEmpty::kRelax},
+}};
+
+std::string_view OpName(ConditionOp op) {
+  for (const auto& [name, value] : kOps) {
+    if (value == op) return name;
+  }
+  return "all";
+}
+
+bool IsCombinator(ConditionOp op) {
+  return op == ConditionOp::kAll || op == ConditionOp::kAny ||
+         op == ConditionOp::kNot;
+}
+
+// Reads one document, collecting errors. Each Read* method checks the JSON
+// type of one value and stores it only when the type is right.
+class Reader {
+ public:
+  explicit Reader(std::vector<ConfigError>& errors) : errors_(errors) {}
+
+  RuleSetConfig Document(const Json& root) {
+    RuleSetConfig config;
+    if (!root.is_object()) {
+      Error("", fmt::format("{}, expected an object (a ruleset with "
+                            "\"reps\", \"rules\" and \"fallback\")",
+                            Found(root)));
+      return config;
+    }
+    CheckKeys(root, "", kTopKeys, errors_);
+    std::string ignored;
+    String(root, "", "$schema", ignored);
+    String(root, "", "name", config.name);
+    if (const Json* settings = Member(root, "settings")) {
+      Settings(*settings, "/settings", config.settings);
+    }
+    Elements(root, "", "teams", "team", [&](const Json& v, std::string path) {
+      config.teams.push_back(Team(v, path));
+    });
+    Elements(root, "", "reps", "rep", [&](const Json& v, std::string path) {
+      config.reps.push_back(Rep(v, path));
+    });
+    Elements(root, "", "rules", "rule", [&](const Json& v, std::string path) {
+      config.rules.push_back(Rule(v, path));
+    });
+    if (const Json* fallback = Member(root, "fallback")) {
+      config.fallback = Fallback(*fallback, "/fallback");
+    }
+    return config;
+  }
+
+ private:
+  void Error(std::string path, std::string message) {
+    errors_.push_back({std::move(path), std::move(message)});
+  }
+  void WrongType(const std::string& path, const Json& value,
+                 std::string_view expected) {
+    Error(path, fmt::format("{}, expected {}", Found(value), expected));
+  }
+
+  static const Json* Member(const Json& object, std::string_view key) {
+    auto it = object.find(key);
+    return it == object.end() ? nullptr : &*it;
+  }
+
+  // True when `value` is an object; otherwise records an error.
+  bool Object(const Json& value, const std::string& path,
+              std::string_view what) {
+    if (value.is_object()) return true;
+    WrongType(path, value, fmt::format("an object ({})", what));
+    return false;
+  }
+
+  void String(const Json& object, std::string_view base, std::string_view key,
+              std::string& out) {
+    const Json* v = Member(object, key);
+    if (v == nullptr) return;
+    if (!v->is_string()) {
+      WrongType(PointerJoin(base, key), *v, "a string");
+      return;
+    }
+    out = v->get<std::string>();
+  }
+
+  // An array of strings; bad elements are reported and skipped.
+  void Strings(const Json& object, std::string_view base, std::string_view key,
+               std::vector<std::string>& out, std::string_view what) {
+    const Json* v = Member(object, key);
+    if (v == nullptr) return;
+    std::string path = PointerJoin(base, key);
+    if (!v->is_array()) {
+      WrongType(path, *v, fmt::format("an array of strings ({})", what));
+      return;
+    }
+    for (size_t i = 0; i < v->size(); ++i) {
+      const Json& e = (*v)[i];
+      if (!e.is_string()) {
+        WrongType(PointerJoin(path, i), e, fmt::format("a string ({})", what));
+        continue;
+      }
+      out.push_back(e.get<std::string>());
+    }
+  }
+
+  void Bool(const Json& object, std::string_view base, std::string_view key,
+            bool& out) {
+    const Json* v = Member(object, key);
+    if (v == nullptr) return;
+    if (!v->is_boolean()) {
+      WrongType(PointerJoin(base, key), *v, "true or false");
+      return;
+    }
+    out = v->get<bool>();
+  }
+
+  // Calls `fn` for each element of the array under `key`.
+  template <typename Fn>
+  void Elements(const Json& object, std::string_view base, std::string_view key,
+                std::string_view element, Fn&& fn) {
+    const Json* v = Member(object, key);
+    if (v == nullptr) return;
+    std::string path = PointerJoin(base, key);
+    if (!v->is_array()) {
+      WrongType(path, *v, fmt::format("an array of {} objects", element));
+      return;
+    }
+    for (size_t i = 0; i < v->size(); ++i) fn((*v)[i], PointerJoin(path, i));
+  }
+
+  // The element's id, or its path as a placeholder when unreadable (so that
+  // indexes stay aligned with the document and nothing cascades).
+  std::string Id(const Json& object, const std::string& path) {
+    std::string id_path = PointerJoin(path, "id");
+    const Json* v = Member(object, "id");
+    if (v == nullptr) {
+      Error(id_path, "missing required key \"id\"; expected a non-empty "
+                     "string");
+      return path;
+    }
+    if (!v->is_string()) {
+      WrongType(id_path, *v, "a non-empty string");
+      return path;
+    }
+    std::string id = v->get<std::string>();
+    if (id.empty()) {
+      Error(id_path, "found an empty string, expected a non-empty string");
+      return path;
+    }
+    return id;
+  }
+
+  void Settings(const Json& value, const std::string& path,
+                RuleSetSettings& settings) {
+    if (!Object(value, path, "settings such as {\"seed\": 42}")) return;
+    CheckKeys(value, path, kSettingsKeys, errors_);
+    if (const Json* seed = Member(value, "seed")) {
+      if (seed->is_number_unsigned()) {
+        settings.seed = seed->get<uint64_t>();
+      } else {
+        WrongType(PointerJoin(path, "seed"), *seed,
+                  "a non-negative integer");
+      }
+    }
+  }
+
+  leadroute::Team Team(const Json& value, const std::string& path) {
+    leadroute::Team team;
+    if (!Object(value, path, "a team with \"id\" and \"name\"")) {
+      team.id = path;
+      return team;
+    }
+    CheckKeys(value, path, kTeamKeys, errors_);
+    team.id = Id(value, path);
+    String(value, path, "name", team.name);
+    return team;
+  }
+
+  leadroute::Rep Rep(const Json& value, const std::string& path) {
+    leadroute::Rep rep;
+    if (!Object(value, path, "a rep with at least an \"id\"")) {
+      rep.id = path;
+      return rep;
+    }
+    CheckKeys(value, path, kRepKeys, errors_);
+    rep.id = Id(value, path);
+    String(value, path, "name", rep.name);
+    String(value, path, "email", rep.email);
+    Strings(value, path, "teams", rep.teams, "team ids");
+    String(value, path, "tier", rep.tier);
+    if (const Json* weight = Member(value, "weight")) {
+      if (weight->is_number()) {
+        rep.weight = weight->get<double>();
+      } else {
+        WrongType(PointerJoin(path, "weight"), *weight, "a number");
+      }
+    }
+    Strings(value, path, "territories", rep.territories,
+            "territories such as \"DE\", \"US-CA\" or \"US:94*\"");
+    Strings(value, path, "industries", rep.industries, "industries");
+    Strings(value, path, "products", rep.products, "products");
+    Strings(value, path, "languages", rep.languages, "languages");
+    if (const Json* attributes = Member(value, "attributes")) {
+      std::string attributes_path = PointerJoin(path, "attributes");
+      if (Object(*attributes, attributes_path,
+                 "attribute names to values")) {
+        Attributes(*attributes, attributes_path, "", rep.attributes);
+      }
+    }
+    if (const Json* capacity = Member(value, "capacity")) {
+      Capacity(*capacity, PointerJoin(path, "capacity"), rep.capacity);
+    }
+    String(value, path, "time_zone", rep.time_zone);
+    Bool(value, path, "active", rep.active);
+    return rep;
+  }
+
+  // Flattens nested objects into dotted names ("skills.technical").
+  void Attributes(const Json& object, const std::string& path,
+                  const std::string& prefix,
+                  std::map<std::string, Value, std::less<>>& out) {
+    for (const auto& [key, value] : object.items()) {
+      std::string name = prefix.empty() ? key : prefix + "." + key;
+      std::string value_path = PointerJoin(path, key);
+      if (value.is_object()) {
+        Attributes(value, value_path, name, out);
+        continue;
+      }
+      if (value.is_null()) {
+        WrongType(value_path, value,
+                  "a string, number, boolean, array of strings or object");
+        continue;
+      }
+      std::optional<Value> v = ToValue(value, value_path, errors_);
+      if (!v) continue;
+      if (out.count(name) != 0) {
+        Error(value_path,
+              fmt::format("attribute \"{}\" is given twice (nested objects "
+                          "flatten to dotted names)",
+                          name));
+        continue;
+      }
+      out.emplace(std::move(name), std::move(*v));
+    }
+  }
+
+  void Capacity(const Json& value, const std::string& path,
+                leadroute::Capacity& capacity) {
+    if (!Object(value, path, "limits such as {\"max_open\": 20}")) return;
+    CheckKeys(value, path, kCapacityKeys, errors_);
+    if (const Json* max_open = Member(value, "max_open")) {
+      std::string max_path = PointerJoin(path, "max_open");
+      if (!max_open->is_number_integer()) {
+        WrongType(max_path, *max_open, "an integer");
+      } else if (max_open->is_number_unsigned()
+                     ? max_open->get<uint64_t>() >
+                           uint64_t{std::numeric_limits<int>::max()}
+                     : (max_open->get<int64_t>() <
+                            std::numeric_limits<int>::min() ||
+                        max_open->get<int64_t>() >
+                            std::numeric_limits<int>::max())) {
+        WrongType(max_path, *max_open, "an integer of at most 2147483647");
+      } else {
+        capacity.max_open = max_open->get<int>();
+      }
+    }
+  }
+
+  leadroute::Rule Rule(const Json& value, const std::string& path) {
+    leadroute::Rule rule;
+    if (!Object(value, path, "a rule with at least an \"id\"")) {
+      rule.id = path;
+      return rule;
+    }
+    CheckKeys(value, path, kRuleKeys, errors_);
+    rule.id = Id(value, path);
+    String(value, path, "description", rule.description);
+    if (const Json* when = Member(value, "when")) {
+      rule.when = Condition(*when, PointerJoin(path, "when"));
+    }
+    if (const Json* pool = Member(value, "pool")) {
+      std::string pool_path = PointerJoin(path, "pool");
+      if (Object(*pool, pool_path,
+                 "{\"teams\": [...], \"reps\": [...]}; omit it for every "
+                 "active rep")) {
+        CheckKeys(*pool, pool_path, kPoolKeys, errors_);
+        Strings(*pool, pool_path, "teams", rule.pool.teams, "team ids");
+        Strings(*pool, pool_path, "reps", rule.pool.reps, "rep ids");
+      }
+    }
+    Elements(value, path, "steps", "step",
+             [&](const Json& v, std::string step_path) {
+               rule.steps.push_back(Step(v, step_path));
+             });
+    String(value, path, "rotation", rule.rotation);
+    if (const Json* on_empty = Member(value, "on_empty")) {
+      std::string on_empty_path = PointerJoin(path, "on_empty");
+      bool known = false;
+      if (on_empty->is_string()) {
+        for (const auto& [name, v] : kOnEmpty) {
+          if (on_empty->get<std::string>() == name) {
+            rule.on_empty = v;
+            known = true;
+          }
+        }
+      }
+      if (!known) {
+        WrongType(on_empty_path, *on_empty,
+                  "one of \"next_rule\", \"fallback\", \"relax\"");
+      }
+    }
+    return rule;
+  }
+
+  leadroute::Step Step(const Json& value, const std::string& path) {
+    leadroute::Step step;
+    if (!Object(value, path,
+                "a step such as {\"strategy\": \"round_robin\"}")) {
+      return step;
+    }
+    // Parameter keys are the strategy factory's to check (StepParams).
+    Json params = value;
+    params.erase("strategy");
+    step.params = params.dump(-1, ' ', false, Json::error_handler_t::replace);
+    const Json* strategy = Member(value, "strategy");
+    std::string strategy_path = PointerJoin(path, "strategy");
+    if (strategy == nullptr) {
+      Error(strategy_path, "missing required key \"strategy\"; expected a "
+                           "strategy name such as \"round_robin\"");
+    } else if (!strategy->is_string()) {
+      WrongType(strategy_path, *strategy,
+                "a strategy name such as \"round_robin\"");
+    } else {
+      step.strategy = strategy->get<std::string>();
+    }
+    return step;
+  }
+
+  // A malformed condition (after reporting) becomes Always, so the compile
+  // stage does not report it again.
+  leadroute::Condition Condition(const Json& value, const std::string& path) {
+    size_t before = errors_.size();
+    leadroute::Condition c = ConditionUnchecked(value, path);
+    if (errors_.size() != before) return leadroute::Condition::Always();
+    return c;
+  }
+
+  leadroute::Condition ConditionUnchecked(const Json& value,
+                                          const std::string& path) {
+    leadroute::Condition c;
+    if (!value.is_object()) {
+      WrongType(path, value,
+                "a condition object: {\"all\": [...]}, {\"any\": [...]}, "
+                "{\"not\": {...}} or {\"field\": ..., \"<op>\": ...}");
+      return c;
+    }
+    CheckKeys(value, path, kConditionKeys, errors_);
+    std::vector<std::string_view> found;
+    for (const auto& [name, op] : kOps) {
+      if (value.contains(name)) {
+        found.push_back(name);
+        c.op = op;
+      }
+    }
+    if (found.empty()) {
+      Error(path,
+            "found no operator; expected exactly one of: all, any, not, eq, "
+            "ne, in, not_in, gt, gte, lt, lte, between, exists, prefix, "
+            "contains");
+      return c;
+    }
+    if (found.size() > 1) {
+      Error(path, fmt::format("found {} operators ({}); expected exactly one "
+                              "per condition (nest them with \"all\" or "
+                              "\"any\")",
+                              found.size(), fmt::join(found, ", ")));
+      return c;
+    }
+    std::string_view op_name = found.front();
+    std::string op_path = PointerJoin(path, op_name);
+    const Json& operand = value[std::string(op_name)];
+
+    if (IsCombinator(c.op)) {
+      if (value.contains("field")) {
+        Error(PointerJoin(path, "field"),
+              fmt::format("\"field\" is not used with \"{}\"; a field test is "
+                          "a separate condition {{\"field\": ..., \"eq\": "
+                          "...}}",
+                          op_name));
+      }
+      if (c.op == ConditionOp::kNot) {
+        if (!operand.is_object()) {
+          WrongType(op_path, operand, "a condition object");
+          return c;
+        }
+        c.children.push_back(Condition(operand, op_path));
+        return c;
+      }
+      if (!operand.is_array()) {
+        WrongType(op_path, operand, "an array of conditions");
+        return c;
+      }
+      for (size_t i = 0; i < operand.size(); ++i) {
+        c.children.push_back(Condition(operand[i], PointerJoin(op_path, i)));
+      }
+      return c;
+    }
+
+    // A field test.
+    const Json* field = Member(value, "field");
+    std::string field_path = PointerJoin(path, "field");
+    if (field == nullptr) {
+      Error(field_path, fmt::format("missing required key \"field\"; "
+                                    "\"{}\" tests a lead field, e.g. "
+                                    "{{\"field\": \"country\", \"{}\": ...}}",
+                                    op_name, op_name));
+    } else if (!field->is_string() || field->get<std::string>().empty()) {
+      WrongType(field_path, *field, "a lead field name");
+    } else {
+      c.field = field->get<std::string>();
+    }
+
+    switch (c.op) {
+      case ConditionOp::kIn:
+      case ConditionOp::kNotIn:
+      case ConditionOp::kBetween: {
+        std::string_view expected =
+            c.op == ConditionOp::kBetween
+                ? "an array [lo, hi]"
+                : "an array of strings, numbers or booleans";
+        if (!operand.is_array()) {
+          WrongType(op_path, operand, expected);
+          return c;
+        }
+        for (size_t i = 0; i < operand.size(); ++i) {
+          const Json& e = operand[i];
+          if (e.is_array() || e.is_object()) {
+            WrongType(PointerJoin(op_path, i), e,
+                      "a string, number or boolean");
+            continue;
+          }
+          if (auto v = ToValue(e, PointerJoin(op_path, i), errors_)) {
+            c.values.push_back(std::move(*v));
+          }
+        }
+        if (c.op == ConditionOp::kBetween && operand.size() != 2) {
+          WrongType(op_path, operand, "an array of two bounds [lo, hi]");
+        }
+        return c;
+      }
+      default:
+        if (operand.is_array() || operand.is_object()) {
+          WrongType(op_path, operand,
+                    c.op == ConditionOp::kExists
+                        ? std::string_view("true or false")
+                        : std::string_view("one string, number or boolean "
+                                           "(use \"in\" for a list)"));
+          return c;
+        }
+        if (auto v = ToValue(operand, op_path, errors_)) {
+          c.values.push_back(std::move(*v));
+        }
+        return c;
+    }
+  }
+
+  std::optional<Owner> Fallback(const Json& value, const std::string& path) {
+    // A placeholder that the compile stage accepts, so a fallback already
+    // reported here is not reported again as missing.
+    Owner placeholder = Owner::Queue(path);
+    constexpr std::string_view kExpected =
+        "{\"queue\": \"<queue id>\"} or {\"rep\": \"<rep id>\"}";
+    if (!Object(value, path, kExpected)) return placeholder;
+    CheckKeys(value, path, kFallbackKeys, errors_);
+    const Json* queue = Member(value, "queue");
+    const Json* rep = Member(value, "rep");
+    if (queue != nullptr && rep != nullptr) {
+      Error(path, fmt::format("found both \"queue\" and \"rep\"; expected "
+                              "exactly one: {}",
+                              kExpected));
+      return placeholder;
+    }
+    if (queue == nullptr && rep == nullptr) {
+      Error(path, fmt::format("found neither \"queue\" nor \"rep\"; expected "
+                              "{}",
+                              kExpected));
+      return placeholder;
+    }
+    const bool is_queue = queue != nullptr;
+    const Json& id = is_queue ? *queue : *rep;
+    if (!id.is_string()) {
+      WrongType(PointerJoin(path, is_queue ? "queue" : "rep"), id,
+                is_queue ? "a queue id (a string)" : "a rep id (a string)");
+      return placeholder;
+    }
+    return is_queue ? Owner::Queue(id.get<std::string>())
+                    : Owner::Rep(id.get<std::string>());
+  }
+
+  std::vector<ConfigError>& errors_;
+};
+
+// ---- Canonical output ----------------------------------------------------
+
+using OJson = nlohmann::ordered_json;
+
+OJson ToOJson(const Value& value) {
+  switch (value.type()) {
+    case Value::Type::kNull: return nullptr;
+    case Value::Type::kBool: return value.as_bool();
+    case Value::Type::kInt: return value.as_int();
+    case Value::Type::kDouble: return *value.number();
+    case Value::Type::kString: return value.as_string();
+    case Value::Type::kList: return value.as_list();
+  }
+  return nullptr;
+}
+
+bool IsAlways(const leadroute::Condition& c) {
+  return c.op == ConditionOp::kAll && c.children.empty() && c.field.empty() &&
+         c.values.empty();
+}
+
+OJson ConditionToJson(const leadroute::Condition& c) {
+  OJson out = OJson::object();
+  std::string op(OpName(c.op));
+  switch (c.op) {
+    case ConditionOp::kAll:
+    case ConditionOp::kAny: {
+      OJson children = OJson::array();
+      for (const auto& child : c.children) {
+        children.push_back(ConditionToJson(child));
+      }
+      out[op] = std::move(children);
+      return out;
+    }
+    case ConditionOp::kNot:
+      out[op] = c.children.empty() ? ConditionToJson({})
+                                   : ConditionToJson(c.children.front());
+      return out;
+    case ConditionOp::kIn:
+    case ConditionOp::kNotIn:
+    case ConditionOp::kBetween: {
+      out["field"] = c.field;
+      OJson values = OJson::array();
+      for (const auto& v : c.values) values.push_back(ToOJson(v));
+      out[op] = std::move(values);
+      return out;
+    }
+    default: {
+      out["field"] = c.field;
+      if (c.values.size() == 1) {
+        out[op] = ToOJson(c.values.front());
+      } else {
+        // Not a valid test (the compile stage rejects it); kept visible.
+        OJson values = OJson::array();
+        for (const auto& v : c.values) values.push_back(ToOJson(v));
+        out[op] = std::move(values);
+      }
+      return out;
+    }
+  }
+}
+
+void PutStrings(OJson& out, const char* key,
+                const std::vector<std::string>& list) {
+  if (!list.empty()) out[key] = list;
+}
+void PutString(OJson& out, const char* key, const std::string& s) {
+  if (!s.empty()) out[key] = s;
+}
+
+OJson StepToJson(const leadroute::Step& step) {
+  OJson out = OJson::object();
+  out["strategy"] = step.strategy;
+  // Parameters go through the sorted Json so that the key order does not
+  // depend on how the text was written.
+  Json params = Json::parse(step.params, nullptr, /*allow_exceptions=*/false);
+  if (params.is_object()) {
+    for (const auto& [key, value] : params.items()) {
+      if (key == "strategy") continue;
+      out[key] = OJson::parse(value.dump(-1, ' ', false,
+                                         Json::error_handler_t::replace));
+    }
+  } else if (!step.params.empty()) {
+    out["params"] = step.params;  // not an object: kept visible as text
+  }
+  return out;
+}
+
+OJson RepToJson(const leadroute::Rep& rep) {
+  OJson out = OJson::object();
+  out["id"] = rep.id;
+  PutString(out, "name", rep.name);
+  PutString(out, "email", rep.email);
+  PutStrings(out, "teams", rep.teams);
+  PutString(out, "tier", rep.tier);
+  if (rep.weight != 1) out["weight"] = rep.weight;
+  PutStrings(out, "territories", rep.territories);
+  PutStrings(out, "industries", rep.industries);
+  PutStrings(out, "products", rep.products);
+  PutStrings(out, "languages", rep.languages);
+  if (!rep.attributes.empty()) {
+    OJson attributes = OJson::object();
+    for (const auto& [name, value] : rep.attributes) {
+      attributes[name] = ToOJson(value);
+    }
+    out["attributes"] = std::move(attributes);
+  }
+  if (rep.capacity.max_open) {
+    out["capacity"] = OJson{{"max_open", *rep.capacity.max_open}};
+  }
+  PutString(out, "time_zone", rep.time_zone);
+  if (!rep.active) out["active"] = false;
+  return out;
+}
+
+OJson RuleToJson(const leadroute::Rule& rule) {
+  OJson out = OJson::object();
+  out["id"] = rule.id;
+  PutString(out, "description", rule.description);
+  if (!IsAlways(rule.when)) out["when"] = ConditionToJson(rule.when);
+  if (!rule.pool.teams.empty() || !rule.pool.reps.empty()) {
+    OJson pool = OJson::object();
+    PutStrings(pool, "teams", rule.pool.teams);
+    PutStrings(pool, "reps", rule.pool.reps);
+    out["pool"] = std::move(pool);
+  }
+  if (!rule.steps.empty()) {
+    OJson steps = OJson::array();
+    for (const auto& step : rule.steps) steps.push_back(StepToJson(step));
+    out["steps"] = std::move(steps);
+  }
+  PutString(out, "rotation", rule.rotation);
+  if (rule.on_empty != OnEmpty::kNextRule) {
+    for (const auto& [name, v] : kOnEmpty) {
+      if (v == rule.on_empty) out["on_empty"] = std::string(name);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+RuleSetConfig ParseRuleSetJson(std::string_view json,
+                               std::vector<ConfigError>& errors) {
+  std::optional<Json> root = ParseJson(json, errors);
+  if (!root) return {};
+  return Reader(errors).Document(*root);
+}
+
+std::string RuleSetConfigToJson(const RuleSetConfig& config) {
+  OJson out = OJson::object();
+  PutString(out, "name", config.name);
+  if (config.settings.seed != 0) {
+    out["settings"] = OJson{{"seed", config.settings.seed}};
+  }
+  if (!config.teams.empty()) {
+    OJson teams = OJson::array();
+    for (const auto& team : config.teams) {
+      OJson t = OJson::object();
+      t["id"] = team.id;
+      PutString(t, "name", team.name);
+      teams.push_back(std::move(t));
+    }
+    out["teams"] = std::move(teams);
+  }
+  if (!config.reps.empty()) {
+    OJson reps = OJson::array();
+    for (const auto& rep : config.reps) reps.push_back(RepToJson(rep));
+    out["reps"] = std::move(reps);
+  }
+  if (!config.rules.empty()) {
+    OJson rules = OJson::array();
+    for (const auto& rule : config.rules) rules.push_back(RuleToJson(rule));
+    out["rules"] = std::move(rules);
+  }
+  if (config.fallback) {
+    out["fallback"] = OJson{
+        {std::string(config.fallback->kind == OwnerKind::kRep ? "rep"
+                                                              : "queue"),
+         config.fallback->id}};
+  }
+  return out.dump(-1, ' ', false, OJson::error_handler_t::replace);
+}
+
+}  // namespace leadroute::internal

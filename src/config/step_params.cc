@@ -180,6 +180,13 @@ void StepParams::Error(std::string_view key, std::string message) const {
        std::move(message)});
 }
 
+void StepParams::Error(std::string_view key, size_t index,
+                       std::string message) const {
+  impl_->state->errors.push_back(
+      {internal::PointerJoin(internal::PointerJoin(impl_->path, key), index),
+       std::move(message)});
+}
+
 bool StepParams::ok() const noexcept { return impl_->state->errors.empty(); }
 
 namespace internal {

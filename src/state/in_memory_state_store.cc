@@ -1,1 +1,466 @@
-// TODO(owner): implement.
+// The in-memory StateStore: one process, one mutex around every state
+// change, lock-free reads of presence and load for attached rosters.
+//
+// Layout. Live state per rep (`RepState`: open load, presence) lives in a
+// node-based map keyed by rep id, so its address is stable for the life of
+// the store and survives RuleSet replacement. Each attached roster gets a
+// `RosterView` (RepIndex -> RepState*), built once under the mutex and then
+// published through a small array of atomic pointers that `Read` scans
+// without locking. Views are never freed before the store: a reader may hold
+// one at any time, and this costs one pointer per rep per attached roster.
+//
+// Rotation state (last-assigned sequence number, smooth-WRR current weight)
+// is keyed by rotation key and rep id; each rotation caches RepIndex ->
+// entry for the roster it last served, rebuilt when another roster claims.
+#include <array>
+#include <atomic>
+#include <cmath>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "leadroute/state_store.h"
+#include "util/text.h"
+
+LEADROUTE_NAMESPACE_BEGIN
+
+StateStore::~StateStore() = default;
+
+LEADROUTE_NAMESPACE_END
+
+namespace leadroute::internal {
+namespace {
+
+struct RepState {
+  std::atomic<int32_t> open{0};
+  std::atomic<uint8_t> presence{static_cast<uint8_t>(Presence::kAvailable)};
+};
+
+struct RosterView {
+  uint64_t uid = 0;
+  std::vector<RepState*> reps;  // by RepIndex
+};
+
+struct RotationEntry {
+  uint64_t last_seq = 0;  // 0 = never assigned in this rotation
+  double current = 0;     // smooth weighted round robin
+};
+
+struct Rotation {
+  std::unordered_map<std::string, RotationEntry, StringHash, std::equal_to<>>
+      by_rep;
+  // RepIndex -> entry for the roster `cached_uid`.
+  std::optional<uint64_t> cached_uid;
+  std::vector<RotationEntry*> by_index;
+  // splitmix64 state for kRandom, seeded on the first draw.
+  std::optional<uint64_t> rng;
+};
+
+constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
+
+// A uniform double in [0, 1) from 53 random bits.
+double UnitInterval(uint64_t bits) noexcept {
+  return static_cast<double>(bits >> 11) * 0x1.0p-53;
+}
+
+class InMemoryStateStore final : public StateStore {
+ public:
+  std::string_view Name() const noexcept override { return "in_memory"; }
+
+  Status Attach(const Roster& roster) noexcept override {
+    try {
+      std::lock_guard<std::mutex> lock(mu_);
+      const RosterView& view = ViewLocked(roster);
+      Publish(&view);
+      return Status();
+    } catch (...) {
+      return Status::Internal("in_memory: out of memory attaching roster");
+    }
+  }
+
+  RepStatus Read(const Roster& roster, RepIndex rep) const noexcept override {
+    const RosterView* view = FindPublished(roster.uid());
+    if (view == nullptr) {
+      // Not attached: build the view once under the lock (off the hot path).
+      try {
+        std::lock_guard<std::mutex> lock(mu_);
+        view = &ViewLocked(roster);
+        Publish(view);
+      } catch (...) {
+        return RepStatus{};
+      }
+    }
+    if (rep >= view->reps.size()) return RepStatus{};
+    return StatusOf(*view->reps[rep]);
+  }
+
+  ClaimResult Claim(const ClaimRequest& request) noexcept override {
+    ClaimResult result;
+    if (request.roster == nullptr || request.decision == nullptr) {
+      return result;
+    }
+    try {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto found = leads_.find(request.decision->lead_id);
+      if (found != leads_.end()) {
+        result.outcome = ClaimResult::Outcome::kAlreadyDecided;
+        result.existing = found->second;
+        return result;
+      }
+      const Roster& roster = *request.roster;
+      const RosterView& view = ViewLocked(roster);
+      Rotation& rotation = RotationLocked(request.rotation, roster);
+
+      // Choose without changing anything, so that a failure below (or
+      // nobody eligible) leaves the state as it was.
+      Choice choice = Choose(request, roster, view, rotation);
+      if (choice.rep == kNoRep) return result;
+
+      Assignment record = *request.decision;
+      record.owner = Owner::Rep(roster.id(choice.rep));
+      std::string key = record.lead_id;
+      leads_.emplace(std::move(key), std::move(record));
+
+      // Commit; nothing below allocates or throws.
+      RepState& state = *view.reps[choice.rep];
+      state.open.store(state.open.load(std::memory_order_relaxed) + 1,
+                       std::memory_order_relaxed);
+      rotation.by_index[choice.rep]->last_seq = ++seq_;
+      if (request.policy.order == PickOrder::kSmoothWeighted) {
+        CommitSmoothWeighted(request, roster, view, rotation, choice.rep);
+      }
+      if (choice.rng) rotation.rng = *choice.rng;
+
+      result.outcome = ClaimResult::Outcome::kClaimed;
+      result.rep = choice.rep;
+      return result;
+    } catch (...) {
+      return ClaimResult{};
+    }
+  }
+
+  ClaimResult Record(const Assignment& decision) noexcept override {
+    ClaimResult result;
+    try {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto found = leads_.find(decision.lead_id);
+      if (found != leads_.end()) {
+        result.outcome = ClaimResult::Outcome::kAlreadyDecided;
+        result.existing = found->second;
+        return result;
+      }
+      RepState* state = nullptr;
+      if (decision.owner.kind == OwnerKind::kRep) {
+        state = &StateLocked(decision.owner.id);
+      }
+      leads_.emplace(decision.lead_id, decision);
+      if (state != nullptr) {
+        state->open.store(state->open.load(std::memory_order_relaxed) + 1,
+                          std::memory_order_relaxed);
+      }
+      result.outcome = ClaimResult::Outcome::kClaimed;
+      return result;
+    } catch (...) {
+      return ClaimResult{};
+    }
+  }
+
+  std::optional<Assignment> Find(std::string_view lead_id) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = leads_.find(lead_id);
+    if (found == leads_.end()) return std::nullopt;
+    return found->second;
+  }
+
+  Result<Assignment> Release(std::string_view lead_id) noexcept override {
+    try {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto found = leads_.find(lead_id);
+      if (found == leads_.end()) {
+        return Status::NotFound("no decision recorded for lead \"" +
+                                std::string(lead_id) + "\"");
+      }
+      Assignment released = std::move(found->second);
+      leads_.erase(found);
+      if (released.owner.kind == OwnerKind::kRep) {
+        auto rep = reps_.find(released.owner.id);
+        if (rep != reps_.end()) {
+          int32_t open = rep->second.open.load(std::memory_order_relaxed);
+          if (open > 0) {
+            rep->second.open.store(open - 1, std::memory_order_relaxed);
+          }
+        }
+      }
+      return released;
+    } catch (...) {
+      return Status::Internal("in_memory: out of memory releasing a lead");
+    }
+  }
+
+  Status SetPresence(std::string_view rep_id,
+                     Presence presence) noexcept override {
+    try {
+      std::lock_guard<std::mutex> lock(mu_);
+      StateLocked(rep_id).presence.store(static_cast<uint8_t>(presence),
+                                         std::memory_order_relaxed);
+      return Status();
+    } catch (...) {
+      return Status::Internal("in_memory: out of memory setting presence");
+    }
+  }
+
+  RepStatus Get(std::string_view rep_id) const noexcept override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = reps_.find(rep_id);
+    if (found == reps_.end()) return RepStatus{};
+    return StatusOf(found->second);
+  }
+
+ private:
+  static constexpr size_t kSlots = 16;
+
+  struct Choice {
+    RepIndex rep = kNoRep;
+    std::optional<uint64_t> rng;  // the generator state after the draw
+  };
+
+  static RepStatus StatusOf(const RepState& state) noexcept {
+    RepStatus status;
+    status.presence =
+        static_cast<Presence>(state.presence.load(std::memory_order_relaxed));
+    status.open = state.open.load(std::memory_order_relaxed);
+    return status;
+  }
+
+  const RosterView* FindPublished(uint64_t uid) const noexcept {
+    for (const auto& slot : slots_) {
+      const RosterView* view = slot.load(std::memory_order_acquire);
+      if (view != nullptr && view->uid == uid) return view;
+    }
+    return nullptr;
+  }
+
+  // REQUIRES: mu_ held. Publishes `view` for lock-free reads unless it is
+  // already published; the oldest slot makes room.
+  void Publish(const RosterView* view) const noexcept {
+    for (const auto& slot : slots_) {
+      if (slot.load(std::memory_order_relaxed) == view) return;
+    }
+    slots_[next_slot_].store(view, std::memory_order_release);
+    next_slot_ = (next_slot_ + 1) % kSlots;
+  }
+
+  // REQUIRES: mu_ held.
+  RepState& StateLocked(std::string_view rep_id) const {
+    auto found = reps_.find(rep_id);
+    if (found != reps_.end()) return found->second;
+    return reps_.try_emplace(std::string(rep_id)).first->second;
+  }
+
+  // REQUIRES: mu_ held. The view of `roster`, built on first use.
+  const RosterView& ViewLocked(const Roster& roster) const {
+    auto found = views_.find(roster.uid());
+    if (found != views_.end()) return *found->second;
+    auto view = std::make_unique<RosterView>();
+    view->uid = roster.uid();
+    view->reps.reserve(roster.size());
+    for (RepIndex i = 0; i < roster.size(); ++i) {
+      view->reps.push_back(&StateLocked(roster.id(i)));
+    }
+    return *views_.emplace(roster.uid(), std::move(view)).first->second;
+  }
+
+  // REQUIRES: mu_ held. Rotation `key`, with its index cache for `roster`.
+  Rotation& RotationLocked(std::string_view key, const Roster& roster) {
+    auto found = rotations_.find(key);
+    if (found == rotations_.end()) {
+      found = rotations_.try_emplace(std::string(key)).first;
+    }
+    Rotation& rotation = found->second;
+    if (rotation.cached_uid != roster.uid()) {
+      // Build into a fresh vector first: a throw leaves the cache intact.
+      std::vector<RotationEntry*> by_index;
+      by_index.reserve(roster.size());
+      for (RepIndex i = 0; i < roster.size(); ++i) {
+        by_index.push_back(&rotation.by_rep[roster.id(i)]);
+      }
+      rotation.by_index = std::move(by_index);
+      rotation.cached_uid = roster.uid();
+    }
+    return rotation;
+  }
+
+  // A rep may take a lead: active and under its `max_open`.
+  static bool Eligible(const Roster& roster, const RosterView& view,
+                       RepIndex i) noexcept {
+    const Rep& rep = roster.rep(i);
+    if (!rep.active) return false;
+    if (rep.capacity.max_open.has_value() &&
+        view.reps[i]->open.load(std::memory_order_relaxed) >=
+            *rep.capacity.max_open) {
+      return false;
+    }
+    return true;
+  }
+
+  // Calls fn(i) for every eligible candidate, in roster order.
+  template <typename Fn>
+  static void ForEachEligible(const ClaimRequest& request, const Roster& roster,
+                              const RosterView& view, Fn&& fn) {
+    if (request.candidates == nullptr) return;
+    request.candidates->ForEach([&](RepIndex i) {
+      if (i < roster.size() && Eligible(roster, view, i)) fn(i);
+    });
+  }
+
+  Choice Choose(const ClaimRequest& request, const Roster& roster,
+                const RosterView& view, const Rotation& rotation) const {
+    Choice choice;
+    const auto& entries = rotation.by_index;
+    switch (request.policy.order) {
+      case PickOrder::kLeastRecent: {
+        uint64_t best = 0;
+        ForEachEligible(request, roster, view, [&](RepIndex i) {
+          uint64_t seq = entries[i]->last_seq;
+          if (choice.rep == kNoRep || seq < best) {
+            choice.rep = i;
+            best = seq;
+          }
+        });
+        break;
+      }
+      case PickOrder::kSmoothWeighted: {
+        // nginx smooth weighted round robin: every eligible candidate gains
+        // its weight, the largest current wins. Computed here without
+        // writing; CommitSmoothWeighted applies it.
+        double best = 0;
+        ForEachEligible(request, roster, view, [&](RepIndex i) {
+          double next = entries[i]->current + roster.rep(i).weight;
+          if (choice.rep == kNoRep || next > best) {
+            choice.rep = i;
+            best = next;
+          }
+        });
+        break;
+      }
+      case PickOrder::kLeastLoaded:
+      case PickOrder::kLeastLoadedRatio: {
+        const bool ratio = request.policy.order == PickOrder::kLeastLoadedRatio;
+        int64_t best_open = 0;
+        int64_t best_cap = 1;
+        uint64_t best_seq = 0;
+        ForEachEligible(request, roster, view, [&](RepIndex i) {
+          int64_t open = view.reps[i]->open.load(std::memory_order_relaxed);
+          // Uncapped reps rank by their raw open count (as if max_open = 1).
+          int64_t cap = 1;
+          if (ratio && roster.rep(i).capacity.max_open.has_value()) {
+            cap = *roster.rep(i).capacity.max_open;
+          }
+          uint64_t seq = entries[i]->last_seq;
+          bool better = choice.rep == kNoRep;
+          if (!better) {
+            // open/cap < best_open/best_cap, exactly (caps are > 0 here:
+            // a rep with max_open <= 0 is never eligible).
+            int64_t lhs = open * best_cap;
+            int64_t rhs = best_open * cap;
+            better = lhs < rhs || (lhs == rhs && seq < best_seq);
+          }
+          if (better) {
+            choice.rep = i;
+            best_open = open;
+            best_cap = cap;
+            best_seq = seq;
+          }
+        });
+        break;
+      }
+      case PickOrder::kRandom: {
+        double total = 0;
+        RepIndex last = kNoRep;
+        ForEachEligible(request, roster, view, [&](RepIndex i) {
+          total += roster.rep(i).weight;
+          last = i;
+        });
+        if (last == kNoRep) break;
+        uint64_t state = rotation.rng.has_value()
+                             ? *rotation.rng
+                             : (request.policy.seed != 0 ? request.policy.seed
+                                                         : request.seed);
+        uint64_t bits = Mix64(state);
+        choice.rng = state + kGolden;
+        if (!(total > 0) || !std::isfinite(total)) {
+          choice.rep = last;
+          break;
+        }
+        double target = UnitInterval(bits) * total;
+        double sum = 0;
+        ForEachEligible(request, roster, view, [&](RepIndex i) {
+          if (choice.rep != kNoRep) return;
+          sum += roster.rep(i).weight;
+          if (target < sum) choice.rep = i;
+        });
+        // Rounding may leave the target just past the last sum.
+        if (choice.rep == kNoRep) choice.rep = last;
+        break;
+      }
+      case PickOrder::kPreference: {
+        for (RepIndex i : request.policy.preference) {
+          if (i < roster.size() && Eligible(roster, view, i)) {
+            choice.rep = i;
+            break;
+          }
+        }
+        break;
+      }
+    }
+    return choice;
+  }
+
+  // Applies the smooth-WRR round that chose `picked`. Runs after the picked
+  // rep's load went up (it may now be at its cap), so `picked` is included
+  // explicitly; every other rep is eligible exactly as Choose saw it.
+  static void CommitSmoothWeighted(const ClaimRequest& request,
+                                   const Roster& roster, const RosterView& view,
+                                   Rotation& rotation,
+                                   RepIndex picked) noexcept {
+    double total = 0;
+    request.candidates->ForEach([&](RepIndex i) {
+      if (i >= roster.size()) return;
+      if (i != picked && !Eligible(roster, view, i)) return;
+      double weight = roster.rep(i).weight;
+      rotation.by_index[i]->current += weight;
+      total += weight;
+    });
+    rotation.by_index[picked]->current -= total;
+  }
+
+  mutable std::mutex mu_;
+  uint64_t seq_ = 0;  // last sequence number handed out
+  mutable std::unordered_map<std::string, RepState, StringHash, std::equal_to<>>
+      reps_;
+  mutable std::unordered_map<uint64_t, std::unique_ptr<RosterView>> views_;
+  std::unordered_map<std::string, Rotation, StringHash, std::equal_to<>>
+      rotations_;
+  std::unordered_map<std::string, Assignment, StringHash, std::equal_to<>>
+      leads_;
+  mutable std::array<std::atomic<const RosterView*>, kSlots> slots_{};
+  mutable size_t next_slot_ = 0;
+};
+
+}  // namespace
+}  // namespace leadroute::internal
+
+LEADROUTE_NAMESPACE_BEGIN
+
+std::unique_ptr<StateStore> NewInMemoryStateStore() {
+  return std::make_unique<internal::InMemoryStateStore>();
+}
+
+LEADROUTE_NAMESPACE_END

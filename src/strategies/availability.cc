@@ -1,1 +1,99 @@
-// TODO(owner): implement.
+// `availability`: drops the reps who cannot take a lead right now: inactive,
+// with a presence the step does not allow, or (with `capacity`) at max_open.
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "strategies/builtin.h"
+
+namespace leadroute::internal {
+namespace {
+
+constexpr uint8_t PresenceBit(Presence p) noexcept {
+  return static_cast<uint8_t>(1u << static_cast<unsigned>(p));
+}
+
+class AvailabilityStrategy final : public Strategy {
+ public:
+  AvailabilityStrategy(uint8_t presence_mask, bool capacity,
+                       CandidateSet active, std::vector<int32_t> max_open)
+      : presence_mask_(presence_mask),
+        capacity_(capacity),
+        active_(std::move(active)),
+        max_open_(std::move(max_open)) {}
+
+  std::string_view Name() const noexcept override { return "availability"; }
+  StrategyKind Kind() const noexcept override { return StrategyKind::kFilter; }
+  // Relaxing must never hand a lead to someone away or at capacity.
+  bool Relaxable() const noexcept override { return false; }
+
+  StepResult Apply(const LeadView& /*lead*/, CandidateSet& candidates,
+                   StepContext& ctx) const noexcept override {
+    candidates &= active_;
+    for (RepIndex i = candidates.first(); i != kNoRep; i = candidates.next(i)) {
+      RepStatus status = ctx.Status(i);
+      if ((presence_mask_ & PresenceBit(status.presence)) == 0 ||
+          (capacity_ && status.open >= max_open_[i])) {
+        candidates.reset(i);
+      }
+    }
+    return StepResult::Narrowed();
+  }
+
+ private:
+  uint8_t presence_mask_;
+  bool capacity_;
+  CandidateSet active_;
+  std::vector<int32_t> max_open_;  // int32 max when uncapped
+};
+
+}  // namespace
+
+StrategyPtr NewAvailabilityStrategy(StrategyBuildContext& ctx) {
+  const StepParams& params = ctx.params();
+  uint8_t mask = PresenceBit(Presence::kAvailable);
+  if (std::optional<std::vector<std::string>> names =
+          params.Strings("presence")) {
+    mask = 0;
+    if (names->empty()) {
+      params.Error("presence",
+                   "found an empty array, expected at least one of: "
+                   "available, away, offline");
+    }
+    for (size_t k = 0; k < names->size(); ++k) {
+      if (std::optional<Presence> p = ParsePresence((*names)[k])) {
+        mask |= PresenceBit(*p);
+      } else {
+        params.Error("presence", k,
+                     fmt::format("found \"{}\", expected one of: available, "
+                                 "away, offline",
+                                 (*names)[k]));
+      }
+    }
+  }
+  bool capacity = params.Bool("capacity").value_or(true);
+  if (!params.ok()) {
+    return Status::InvalidArgument("invalid availability step at " +
+                                   ctx.path());
+  }
+
+  const Roster& roster = ctx.roster();
+  CandidateSet active(roster.size());
+  std::vector<int32_t> max_open(roster.size(),
+                                std::numeric_limits<int32_t>::max());
+  for (RepIndex i = 0; i < roster.size(); ++i) {
+    const Rep& rep = roster.rep(i);
+    if (rep.active) active.set(i);
+    if (rep.capacity.max_open) max_open[i] = *rep.capacity.max_open;
+  }
+  return std::unique_ptr<Strategy>(std::make_unique<AvailabilityStrategy>(
+      mask, capacity, std::move(active), std::move(max_open)));
+}
+
+}  // namespace leadroute::internal

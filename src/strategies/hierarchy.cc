@@ -1,1 +1,182 @@
-// TODO(owner): implement.
+// hierarchy: resolves the owner of the lead's account, walking up the
+// account tree (AccountDirectory) to the nearest or the top-most account
+// whose owner is an eligible candidate.
+#include <fmt/format.h>
+
+#include <array>
+#include <charconv>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "strategies/builtin.h"
+
+namespace leadroute::internal {
+namespace {
+
+enum class MatchKey : uint8_t { kAccountId, kDomain, kEmail };
+
+// Indexed by MatchKey.
+constexpr std::array<std::string_view, 3> kMatchNames = {"account_id", "domain",
+                                                         "email"};
+constexpr std::array<std::string_view, 3> kFieldKeys = {
+    "account_field", "domain_field", "email_field"};
+
+// A directory has no cycles (AccountDirectory::Build rejects them); the cap
+// only guards against a host-built tree deeper than any real company.
+constexpr int kMaxLevels = 64;
+
+class HierarchyStrategy final : public Strategy {
+ public:
+  struct Probe {
+    MatchKey key;
+    FieldSlot slot;
+  };
+
+  HierarchyStrategy(bool ultimate, std::vector<Probe> probes)
+      : ultimate_(ultimate), probes_(std::move(probes)) {}
+
+  std::string_view Name() const noexcept override { return "hierarchy"; }
+  StrategyKind Kind() const noexcept override {
+    return StrategyKind::kResolver;
+  }
+
+  StepResult Apply(const LeadView& lead, CandidateSet& candidates,
+                   StepContext& ctx) const noexcept override {
+    const AccountDirectory& directory = ctx.accounts();
+    if (directory.size() == 0) return StepResult::Passed();
+    const Account* account = nullptr;
+    for (const Probe& probe : probes_) {
+      account = Lookup(probe, lead, directory);
+      if (account != nullptr) break;
+    }
+    if (account == nullptr) return StepResult::Passed();
+
+    const Roster& roster = ctx.roster();
+    RepIndex found = kNoRep;
+    for (int level = 0; account != nullptr && level < kMaxLevels; ++level) {
+      RepIndex rep = EligibleOwner(*account, roster, candidates);
+      if (rep != kNoRep) {
+        found = rep;
+        if (!ultimate_) break;  // nearest: the first eligible owner wins
+      }
+      account = directory.Parent(*account);
+    }
+    return found == kNoRep ? StepResult::Passed() : StepResult::Resolved(found);
+  }
+
+ private:
+  static const Account* Lookup(const Probe& probe, const LeadView& lead,
+                               const AccountDirectory& directory) noexcept {
+    const Value* value = lead.Get(probe.slot);
+    if (value == nullptr) return nullptr;
+    if (probe.key == MatchKey::kAccountId) {
+      if (const std::string* s = value->string_if()) {
+        return directory.FindById(*s);
+      }
+      // Hosts often keep account ids as numbers; compare their decimal text.
+      if (value->is_int()) {
+        std::array<char, 24> buffer;
+        auto [end, ec] = std::to_chars(
+            buffer.data(), buffer.data() + buffer.size(), value->as_int());
+        if (ec != std::errc()) return nullptr;
+        return directory.FindById(std::string_view(
+            buffer.data(), static_cast<size_t>(end - buffer.data())));
+      }
+      return nullptr;
+    }
+    // Domains and emails alike: FindByDomain takes the part after '@'.
+    const std::string* s = value->string_if();
+    if (s == nullptr) return nullptr;
+    if (probe.key == MatchKey::kEmail && s->find('@') == std::string::npos) {
+      return nullptr;  // not an email address
+    }
+    return directory.FindByDomain(*s);
+  }
+
+  static RepIndex EligibleOwner(const Account& account, const Roster& roster,
+                                const CandidateSet& candidates) noexcept {
+    if (account.owner.empty()) return kNoRep;
+    RepIndex rep = roster.Find(account.owner);
+    if (rep == kNoRep || rep >= candidates.size() || !candidates.test(rep)) {
+      return kNoRep;
+    }
+    return rep;
+  }
+
+  bool ultimate_;
+  std::vector<Probe> probes_;
+};
+
+}  // namespace
+
+StrategyPtr NewHierarchyStrategy(StrategyBuildContext& ctx) {
+  const StepParams& params = ctx.params();
+
+  bool ultimate = false;
+  if (std::optional<std::string> walk = params.String("walk")) {
+    if (*walk == "ultimate") {
+      ultimate = true;
+    } else if (*walk != "nearest") {
+      params.Error("walk", fmt::format("found \"{}\", expected \"nearest\" "
+                                       "or \"ultimate\"",
+                                       *walk));
+    }
+  }
+
+  // The lead field read for each match key; by default its own name.
+  std::array<std::string, 3> fields;
+  for (size_t k = 0; k < fields.size(); ++k) {
+    fields[k] = std::string(kMatchNames[k]);
+    if (std::optional<std::string> field = params.String(kFieldKeys[k])) {
+      if (field->empty()) {
+        params.Error(kFieldKeys[k], "empty field name");
+      } else {
+        fields[k] = std::move(*field);
+      }
+    }
+  }
+
+  std::vector<MatchKey> keys = {MatchKey::kAccountId, MatchKey::kDomain,
+                                MatchKey::kEmail};
+  if (std::optional<std::vector<std::string>> match = params.Strings("match")) {
+    keys.clear();
+    for (size_t k = 0; k < match->size(); ++k) {
+      const std::string& name = (*match)[k];
+      size_t found = 0;
+      while (found < 3 && kMatchNames[found] != name) ++found;
+      if (found == 3) {
+        params.Error("match", k,
+                     fmt::format("found \"{}\", expected \"account_id\", "
+                                 "\"domain\" or \"email\"",
+                                 name));
+        continue;
+      }
+      auto key = static_cast<MatchKey>(found);
+      bool repeated = false;
+      for (MatchKey seen : keys) repeated = repeated || seen == key;
+      if (repeated) {
+        params.Error("match", k, fmt::format("\"{}\" is listed twice", name));
+        continue;
+      }
+      keys.push_back(key);
+    }
+    if (match->empty()) {
+      params.Error("match",
+                   "empty list, expected at least one of "
+                   "\"account_id\", \"domain\", \"email\"");
+    }
+  }
+
+  std::vector<HierarchyStrategy::Probe> probes;
+  probes.reserve(keys.size());
+  for (MatchKey key : keys) {
+    probes.push_back({key, ctx.Field(fields[static_cast<size_t>(key)])});
+  }
+  // Errors recorded through `params` fail the compile; the strategy returned
+  // then is never run.
+  return std::unique_ptr<Strategy>(
+      std::make_unique<HierarchyStrategy>(ultimate, std::move(probes)));
+}
+
+}  // namespace leadroute::internal

@@ -1,0 +1,337 @@
+// Runs the built `leadroute` program as a user would: exit codes, stdout,
+// stderr and the files it writes. Each test works in its own directory under
+// the build tree.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string ReadText(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<std::string> Lines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+size_t NonEmptyLines(const std::string& text) {
+  size_t n = 0;
+  for (const std::string& line : Lines(text)) {
+    n += line.find_first_not_of(" \t\r") != std::string::npos ? 1 : 0;
+  }
+  return n;
+}
+
+// Single-quotes `s` for /bin/sh.
+std::string Quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') {
+      out += "'\\''";
+    } else {
+      out.push_back(c);
+    }
+  }
+  return out + "'";
+}
+
+class LeadrouteCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    binary_ = fs::path(LEADROUTE_BINARY_DIR) / "tools/leadroute/leadroute";
+    if (!fs::exists(binary_)) {
+      GTEST_SKIP() << "no leadroute program at " << binary_
+                   << " (LEADROUTE_BUILD_TOOLS=OFF?)";
+    }
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = fs::path(LEADROUTE_BINARY_DIR) / "cli_test" / info->name();
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+
+  // Runs `leadroute <args>` in the source directory; `args` is shell text.
+  Outcome Leadroute(const std::string& args) {
+    fs::path out = dir_ / "stdout.txt";
+    fs::path err = dir_ / "stderr.txt";
+    std::string command = "cd " + Quote(LEADROUTE_SOURCE_DIR) + " && " +
+                          Quote(binary_.string()) + " " + args + " >" +
+                          Quote(out.string()) + " 2>" + Quote(err.string());
+    int status = std::system(command.c_str());
+    Outcome run;
+    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    run.out = ReadText(out);
+    run.err = ReadText(err);
+    return run;
+  }
+
+  // Writes `content` to a file of this test's directory; returns its path.
+  std::string Write(const std::string& name, const std::string& content) {
+    fs::path path = dir_ / name;
+    std::ofstream(path, std::ios::binary) << content;
+    return path.string();
+  }
+  std::string Path(const std::string& name) const {
+    return (dir_ / name).string();
+  }
+  static std::string Data(const std::string& name) {
+    return std::string(LEADROUTE_SOURCE_DIR) + "/examples/data/" + name;
+  }
+
+  fs::path binary_;
+  fs::path dir_;
+};
+
+// A small, valid ruleset for the error-handling tests.
+constexpr const char* kSmallRules = R"json({
+  "teams": [{"id": "inbound"}],
+  "reps": [{"id": "ana", "teams": ["inbound"]}, {"id": "ben", "teams": ["inbound"]}],
+  "rules": [{"id": "all", "pool": {"teams": ["inbound"]}, "steps": [{"strategy": "round_robin"}]}],
+  "fallback": {"queue": "triage"}
+})json";
+
+// Four mistakes the loader must report together, at documented paths.
+constexpr const char* kBadRules = R"json({
+  "teams": [{"id": "emea"}],
+  "reps": [
+    {"id": "ana", "teams": ["emea"], "weigth": 2},
+    {"id": "ben", "teams": ["emea"], "weight": 0}
+  ],
+  "rules": [{"id": "r", "steps": [{"strategy": "round_robbin"}]}]
+})json";
+
+TEST_F(LeadrouteCli, ValidateAcceptsTheDemoRules) {
+  Outcome run = Leadroute("validate " + Quote(Data("rules.json")));
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_THAT(run.out, HasSubstr("valid"));
+  EXPECT_THAT(run.out, HasSubstr("reps"));
+  EXPECT_THAT(run.out, HasSubstr("teams"));
+  EXPECT_THAT(run.out, HasSubstr("rules"));
+  EXPECT_THAT(run.out, HasSubstr("fallback queue"));
+  EXPECT_EQ(Lines(run.out).size(), 1u) << run.out;
+  EXPECT_EQ(run.err, "");
+}
+
+TEST_F(LeadrouteCli, ValidateReportsEveryErrorWithItsPath) {
+  std::string bad = Write("bad.json", kBadRules);
+  Outcome run = Leadroute("validate " + Quote(bad));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.err, HasSubstr(bad + ": /reps/0/weigth: "));
+  EXPECT_THAT(run.err, HasSubstr(bad + ": /reps/1/weight: "));
+  EXPECT_THAT(run.err, HasSubstr(bad + ": /rules/0/steps/0/strategy: "));
+  EXPECT_THAT(run.err, HasSubstr(bad + ": /fallback: "));
+  EXPECT_THAT(run.out, Not(HasSubstr("valid:")));
+}
+
+TEST_F(LeadrouteCli, ValidateShowsTheDocumentRootAsSlash) {
+  std::string bad = Write("broken.json", "{\"reps\": [\n");
+  Outcome run = Leadroute("validate " + Quote(bad));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.err, HasSubstr(bad + ": /: "));
+}
+
+TEST_F(LeadrouteCli, ValidateUnreadableFileFailsToLoad) {
+  Outcome run = Leadroute("validate " + Quote(Path("missing.json")));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.err, HasSubstr(Path("missing.json") + ": /: "));
+}
+
+TEST_F(LeadrouteCli, ValidateJsonPrintsValidityAndErrors) {
+  Outcome good = Leadroute("validate --json " + Quote(Data("rules.json")));
+  EXPECT_EQ(good.exit_code, 0);
+  auto doc = nlohmann::json::parse(good.out);
+  EXPECT_EQ(doc["valid"], true);
+  EXPECT_TRUE(doc["errors"].is_array());
+  EXPECT_TRUE(doc["errors"].empty());
+
+  Outcome bad =
+      Leadroute("validate --json " + Quote(Write("bad.json", kBadRules)));
+  EXPECT_EQ(bad.exit_code, 1);
+  doc = nlohmann::json::parse(bad.out);
+  EXPECT_EQ(doc["valid"], false);
+  ASSERT_GE(doc["errors"].size(), 4u);
+  std::set<std::string> paths;
+  for (const auto& error : doc["errors"]) {
+    ASSERT_TRUE(error.contains("path"));
+    ASSERT_TRUE(error.contains("message"));
+    EXPECT_FALSE(error["message"].get<std::string>().empty());
+    paths.insert(error["path"].get<std::string>());
+  }
+  EXPECT_TRUE(paths.count("/reps/0/weigth")) << doc.dump();
+  EXPECT_TRUE(paths.count("/fallback")) << doc.dump();
+}
+
+TEST_F(LeadrouteCli, RouteWritesOneDecisionPerLead) {
+  std::string out = Path("routed.jsonl");
+  Outcome run =
+      Leadroute("route --rules " + Quote(Data("rules.json")) + " --accounts " +
+                Quote(Data("accounts.json")) + " --leads " +
+                Quote(Data("leads.jsonl")) + " --out " + Quote(out));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out, "");
+  EXPECT_EQ(run.err, "");
+
+  std::vector<std::string> inputs;
+  for (const std::string& line : Lines(ReadText(Data("leads.jsonl")))) {
+    if (line.find_first_not_of(" \t\r") != std::string::npos) {
+      inputs.push_back(line);
+    }
+  }
+  std::vector<std::string> outputs = Lines(ReadText(out));
+  ASSERT_EQ(outputs.size(), inputs.size());
+  const std::set<std::string> keys = {"lead_id", "owner",      "owner_kind",
+                                      "rule",    "decided_by", "fallback"};
+  for (size_t i = 0; i < outputs.size(); ++i) {
+    auto decision = nlohmann::json::parse(outputs[i]);
+    // The six documented keys, plus `"repeated": true` on a retried lead id.
+    std::set<std::string> seen;
+    for (const auto& [key, value] : decision.items()) seen.insert(key);
+    if (decision.contains("repeated")) {
+      EXPECT_EQ(decision["repeated"], true) << outputs[i];
+      seen.erase("repeated");
+    }
+    ASSERT_EQ(seen, keys) << outputs[i];
+    ASSERT_TRUE(decision["owner"].is_string()) << outputs[i];
+    ASSERT_FALSE(decision["owner"].get<std::string>().empty()) << outputs[i];
+    ASSERT_TRUE(decision["fallback"].is_boolean()) << outputs[i];
+    // Decisions come out in input order.
+    ASSERT_EQ(decision["lead_id"], nlohmann::json::parse(inputs[i])["id"])
+        << "line " << i + 1;
+  }
+}
+
+TEST_F(LeadrouteCli, RouteReportsBadLinesAndGoesOn) {
+  std::string rules = Write("rules.json", kSmallRules);
+  std::string leads = Write("leads.jsonl",
+                            "{\"id\": \"L-1\", \"country\": \"DE\"}\n"  // 1
+                            "\n"                                        // 2
+                            "{not json\n"                               // 3
+                            "{\"id\": \"L-2\"}\n"                       // 4
+                            "{\"country\": \"DE\"}\n"                   // 5
+                            "   \n"                                     // 6
+                            "[1, 2]\n"                                  // 7
+                            "{\"id\": \"L-3\", \"score\": 40}\n"        // 8
+                            "{\"id\": \"\"}\n"                          // 9
+                            "{\"id\": \"L-4\"}");                       // 10
+  Outcome run =
+      Leadroute("route --rules " + Quote(rules) + " --leads " + Quote(leads));
+  EXPECT_EQ(run.exit_code, 3);
+
+  std::vector<std::string> decisions = Lines(run.out);
+  std::vector<std::string> errors = Lines(run.err);
+  EXPECT_EQ(decisions.size() + errors.size(), NonEmptyLines(ReadText(leads)));
+  ASSERT_EQ(decisions.size(), 4u) << run.out;
+  std::vector<int64_t> error_lines;
+  for (const std::string& line : errors) {
+    auto record = nlohmann::json::parse(line);
+    ASSERT_TRUE(record["line"].is_number_integer()) << line;
+    ASSERT_TRUE(record["error"].is_string()) << line;
+    EXPECT_FALSE(record["error"].get<std::string>().empty()) << line;
+    error_lines.push_back(record["line"].get<int64_t>());
+  }
+  EXPECT_EQ(error_lines, (std::vector<int64_t>{3, 5, 7, 9}));
+  for (const std::string& line : decisions) {
+    EXPECT_FALSE(
+        nlohmann::json::parse(line)["owner"].get<std::string>().empty());
+  }
+}
+
+TEST_F(LeadrouteCli, RouteSummaryHasRepAndRuleSections) {
+  Outcome run = Leadroute("route --rules " + Quote(Data("rules.json")) +
+                          " --accounts " + Quote(Data("accounts.json")) +
+                          " --leads " + Quote(Data("leads.jsonl")) + " --out " +
+                          Quote(Path("routed.jsonl")) + " --summary");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  // Decisions went to a file, so the summary is on stdout.
+  EXPECT_THAT(run.out, HasSubstr("Leads per rep"));
+  EXPECT_THAT(run.out, HasSubstr("expected"));
+  EXPECT_THAT(run.out, HasSubstr("deviation"));
+  EXPECT_THAT(run.out, HasSubstr("lena.fischer"));
+  EXPECT_THAT(run.out, HasSubstr("Leads per rule"));
+  EXPECT_THAT(run.out, HasSubstr("named-accounts"));
+  EXPECT_THAT(run.out, HasSubstr("fallback"));
+  EXPECT_THAT(run.out, HasSubstr("leads/s"));
+  EXPECT_EQ(run.err, "");
+}
+
+TEST_F(LeadrouteCli, RouteSummaryGoesToStderrWhenDecisionsUseStdout) {
+  std::string head;
+  std::vector<std::string> lines = Lines(ReadText(Data("leads.jsonl")));
+  for (size_t i = 0; i < 200 && i < lines.size(); ++i) head += lines[i] + "\n";
+  std::string leads = Write("leads.jsonl", head);
+  // --leads - reads standard input.
+  Outcome run = Leadroute("route --rules " + Quote(Data("rules.json")) +
+                          " --leads - --summary <" + Quote(leads));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(Lines(run.out).size(), 200u);
+  EXPECT_THAT(run.out, Not(HasSubstr("Leads per rep")));
+  EXPECT_THAT(run.err, HasSubstr("Leads per rep"));
+  EXPECT_THAT(run.err, HasSubstr("Leads per rule"));
+}
+
+TEST_F(LeadrouteCli, RouteFailsWhenRulesOrAccountsDoNotLoad) {
+  std::string leads = Write("leads.jsonl", "{\"id\": \"L-1\"}\n");
+  std::string bad = Write("bad.json", kBadRules);
+  Outcome run =
+      Leadroute("route --rules " + Quote(bad) + " --leads " + Quote(leads));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.err, HasSubstr(bad + ": /reps/0/weigth: "));
+  EXPECT_EQ(run.out, "");
+
+  std::string rules = Write("rules.json", kSmallRules);
+  std::string accounts = Write(
+      "accounts.json", R"({"accounts": [{"id": "a", "parent": "nope"}]})");
+  run = Leadroute("route --rules " + Quote(rules) + " --accounts " +
+                  Quote(accounts) + " --leads " + Quote(leads));
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_THAT(run.err, HasSubstr(accounts + ": /accounts/0"));
+  EXPECT_EQ(run.out, "");
+}
+
+TEST_F(LeadrouteCli, UsageErrorsExitTwo) {
+  EXPECT_EQ(Leadroute("").exit_code, 2);
+  EXPECT_EQ(Leadroute("frobnicate").exit_code, 2);
+  EXPECT_EQ(Leadroute("validate").exit_code, 2);
+  EXPECT_EQ(Leadroute("route --leads x.jsonl").exit_code, 2);
+  EXPECT_EQ(Leadroute("route --rules r.json --leads l.jsonl --bogus").exit_code,
+            2);
+}
+
+TEST_F(LeadrouteCli, HelpShowsAnExampleForEachCommand) {
+  Outcome validate = Leadroute("validate --help");
+  EXPECT_EQ(validate.exit_code, 0);
+  EXPECT_THAT(validate.out, HasSubstr("Example:"));
+  EXPECT_THAT(validate.out, HasSubstr("leadroute validate "));
+  Outcome route = Leadroute("route --help");
+  EXPECT_EQ(route.exit_code, 0);
+  EXPECT_THAT(route.out, HasSubstr("Example:"));
+  EXPECT_THAT(route.out, HasSubstr("leadroute route --rules"));
+}
+
+}  // namespace

@@ -1,0 +1,161 @@
+// `leadroute route`: route a JSON Lines file of leads through a rules file,
+// one decision (or one error record) per non-empty input line.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cli.h"
+#include "leadroute/lead.h"
+#include "leadroute/router.h"
+#include "summary.h"
+
+namespace leadroute::cli {
+namespace {
+
+constexpr size_t kBufferSize = size_t{1} << 20;
+
+bool IsBlank(std::string_view line) {
+  return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
+
+// One line of the error stream: {"line": N, "error": "..."}.
+void ReportLineError(int64_t line, const Status& status) {
+  std::string message;
+  if (status.errors().empty()) {
+    message = std::string(status.message());
+  } else {
+    for (const ConfigError& e : status.errors()) {
+      if (!message.empty()) message += "; ";
+      message +=
+          fmt::format("{}: {}", e.path.empty() ? "/" : e.path, e.message);
+    }
+  }
+  nlohmann::ordered_json record;
+  record["line"] = line;
+  record["error"] = message;
+  fmt::print(
+      stderr, "{}\n",
+      record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+struct FileCloser {
+  void operator()(std::FILE* f) const noexcept {
+    if (f != nullptr && f != stdout) std::fclose(f);
+  }
+};
+
+}  // namespace
+
+int RunRoute(const RouteOptions& options) {
+  // Load everything before writing anything.
+  std::optional<RuleSet> rules = LoadRules(options.rules);
+  if (!rules) return kExitLoadFailed;
+  RouterOptions router_options;
+  if (!options.accounts.empty()) {
+    std::optional<AccountDirectory> accounts = LoadAccounts(options.accounts);
+    if (!accounts) return kExitLoadFailed;
+    router_options.accounts = std::move(*accounts);
+  }
+  auto router = Router::Create(*rules, std::move(router_options));
+  if (!router.ok()) {
+    PrintErrors(stderr, options.rules, router.status());
+    return kExitLoadFailed;
+  }
+
+  std::vector<char> in_buffer(kBufferSize);
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (options.leads != "-") {
+    file.rdbuf()->pubsetbuf(in_buffer.data(),
+                            static_cast<std::streamsize>(in_buffer.size()));
+    file.open(options.leads, std::ios::binary);
+    if (!file) {
+      fmt::print(stderr, "{}: cannot open the leads file\n", options.leads);
+      return kExitLoadFailed;
+    }
+    in = &file;
+  }
+
+  bool to_stdout = options.out.empty() || options.out == "-";
+  std::unique_ptr<std::FILE, FileCloser> out(
+      to_stdout ? stdout : std::fopen(options.out.c_str(), "wb"));
+  if (!out) {
+    fmt::print(stderr, "{}: cannot open the output file for writing\n",
+               options.out);
+    return kExitLoadFailed;
+  }
+  // Decisions collect here and go out in large writes.
+  std::string pending;
+  pending.reserve(kBufferSize + 4096);
+  bool write_failed = false;
+  auto flush = [&] {
+    if (std::fwrite(pending.data(), 1, pending.size(), out.get()) !=
+        pending.size()) {
+      write_failed = true;
+    }
+    pending.clear();
+  };
+
+  RouteStats stats;
+  auto start = std::chrono::steady_clock::now();
+  std::string line;
+  int64_t line_number = 0;
+  while (std::getline(*in, line)) {
+    ++line_number;
+    if (IsBlank(line)) continue;
+    ++stats.lines;
+    auto lead = Lead::FromJson(line);
+    if (!lead.ok()) {
+      ++stats.errors;
+      ReportLineError(line_number, lead.status());
+      continue;
+    }
+    auto assignment = router->Route(*lead);
+    if (!assignment.ok()) {
+      ++stats.errors;
+      ReportLineError(line_number, assignment.status());
+      continue;
+    }
+    pending += assignment->ToJson();
+    pending.push_back('\n');
+    if (pending.size() >= kBufferSize) flush();
+    stats.Add(*assignment);
+  }
+  flush();
+  bool read_failed = in->bad();
+  write_failed = std::fflush(out.get()) != 0 || write_failed;
+  stats.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  if (!to_stdout) {
+    write_failed = std::fclose(out.release()) != 0 || write_failed;
+  }
+  if (read_failed) {
+    fmt::print(stderr, "{}: read error after line {}\n", options.leads,
+               line_number);
+    return kExitLoadFailed;
+  }
+  if (write_failed) {
+    fmt::print(stderr, "{}: write error\n", to_stdout ? "stdout" : options.out);
+    return kExitLoadFailed;
+  }
+
+  if (options.summary) {
+    std::string text = FormatSummary(
+        *rules, stats,
+        {options.rules, options.leads, to_stdout ? "" : options.out});
+    // Decisions own stdout unless they went to a file.
+    std::fputs(text.c_str(), to_stdout ? stderr : stdout);
+  }
+  return stats.errors == 0 ? kExitOk : kExitSomeLeadsFailed;
+}
+
+}  // namespace leadroute::cli
