@@ -1,12 +1,19 @@
 # Install rules, the CMake package config and leadroute.pc.
 include(CMakePackageConfigHelpers)
 
+# Read by leadrouteConfig.cmake: a static library needs its private
+# dependencies found by the consumer too.
+if(BUILD_SHARED_LIBS)
+  set(LEADROUTE_CONFIG_SHARED ON)
+else()
+  set(LEADROUTE_CONFIG_SHARED OFF)
+endif()
+
 install(TARGETS leadroute
   EXPORT leadrouteTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
-  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
-  INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+  RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(DIRECTORY include/leadroute
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.h")
@@ -45,6 +52,10 @@ if(BUILD_SHARED_LIBS)
 else()
   set(LEADROUTE_PC_CFLAGS "")
 endif()
+# The .pc file finds its prefix relative to itself, so an install moved
+# with `cmake --install --prefix` still works.
+file(RELATIVE_PATH LEADROUTE_PC_TO_PREFIX
+  /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
 configure_file(${CMAKE_CURRENT_LIST_DIR}/leadroute.pc.in
   ${CMAKE_CURRENT_BINARY_DIR}/leadroute.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/leadroute.pc

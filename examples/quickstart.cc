@@ -26,14 +26,14 @@ int main() {
     return 1;
   }
   lr::Router router = lr::Router::Create(*rules).value();
-
   for (const lr::Lead& lead :
        {MakeLead("L-1", {{"region", "EMEA"}, {"country", "DE"}}),
         MakeLead("L-2", {{"region", "EMEA"}, {"country", "DE"}}),
         MakeLead("L-3", {{"region", "APAC"}, {"country", "JP"}})}) {
     lr::Assignment a = router.Route(lead).value();
-    std::printf("%s -> %s (rule \"%s\", decided by %s)\n", a.lead_id.c_str(),
-                a.owner.id.c_str(), a.rule_id.c_str(), a.decided_by.c_str());
+    std::printf("%s -> %s (rule %s, decided by %s)\n", a.lead_id.c_str(),
+                a.owner.id.c_str(), a.fallback ? "-" : a.rule_id.c_str(),
+                a.decided_by.c_str());
   }
   return 0;
 }

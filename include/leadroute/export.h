@@ -10,7 +10,7 @@
 #define LEADROUTE_EXPORT __declspec(dllimport)
 #endif
 #else
-#define LEADROUTE_EXPORT __attribute__((visibility("default")))
+#define LEADROUTE_EXPORT [[gnu::visibility("default")]]
 #endif
 #else
 #define LEADROUTE_EXPORT

@@ -47,7 +47,7 @@ struct ConfigError {
   friend bool operator==(const ConfigError&, const ConfigError&) = default;
 };
 
-class LEADROUTE_EXPORT [[nodiscard]] Status {
+class [[nodiscard]] LEADROUTE_EXPORT Status {
  public:
   // OK; allocates nothing.
   Status() noexcept = default;

@@ -16,12 +16,11 @@
 namespace leadroute::cli {
 
 // Exit codes. Scripts rely on them; never renumber.
-enum ExitCode : int {
-  kExitOk = 0,
-  kExitLoadFailed = 1,  // a rules/accounts/leads file is missing or invalid
-  kExitUsage = 2,       // bad command line
-  kExitSomeLeadsFailed = 3,  // `route`: some input lines had errors
-};
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitLoadFailed =
+    1;                                // an input file is missing or invalid
+inline constexpr int kExitUsage = 2;  // bad command line
+inline constexpr int kExitSomeLeadsFailed = 3;  // `route`: some lines failed
 
 struct ValidateOptions {
   std::string rules;

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
 #include <string>
 
 #include "cli.h"
@@ -83,11 +85,19 @@ int main(int argc, char** argv) {
       "    --leads examples/data/leads.jsonl --out routed.jsonl --summary");
 
   try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    // --help and --version exit 0; every other parse error is a usage error.
-    return app.exit(e) == 0 ? 0 : kExitUsage;
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      // --help and --version exit 0; any other parse error is a usage error.
+      return app.exit(e) == 0 ? 0 : kExitUsage;
+    }
+    if (validate->parsed()) {
+      return leadroute::cli::RunValidate(validate_options);
+    }
+    return leadroute::cli::RunRoute(route_options);
+  } catch (const std::exception& e) {
+    // Out of memory and the like: the library itself never throws.
+    std::fprintf(stderr, "leadroute: %s\n", e.what());
+    return leadroute::cli::kExitLoadFailed;
   }
-  if (validate->parsed()) return leadroute::cli::RunValidate(validate_options);
-  return leadroute::cli::RunRoute(route_options);
 }

@@ -2,14 +2,18 @@
 // one decision (or one error record) per non-empty input line.
 #include <fmt/format.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "cli.h"
@@ -78,7 +82,8 @@ int RunRoute(const RouteOptions& options) {
                             static_cast<std::streamsize>(in_buffer.size()));
     file.open(options.leads, std::ios::binary);
     if (!file) {
-      fmt::print(stderr, "{}: cannot open the leads file\n", options.leads);
+      fmt::print(stderr, "{}: cannot read: {}\n", options.leads,
+                 std::strerror(errno));
       return kExitLoadFailed;
     }
     in = &file;
@@ -88,8 +93,8 @@ int RunRoute(const RouteOptions& options) {
   std::unique_ptr<std::FILE, FileCloser> out(
       to_stdout ? stdout : std::fopen(options.out.c_str(), "wb"));
   if (!out) {
-    fmt::print(stderr, "{}: cannot open the output file for writing\n",
-               options.out);
+    fmt::print(stderr, "{}: cannot write: {}\n", options.out,
+               std::strerror(errno));
     return kExitLoadFailed;
   }
   // Decisions collect here and go out in large writes.

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <string>
-#include <tuple>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -84,7 +84,8 @@ class Table {
 
 std::string Percent(int64_t part, int64_t whole) {
   if (whole == 0) return "-";
-  return fmt::format("{:.1f}%", 100.0 * double(part) / double(whole));
+  return fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) /
+                                    static_cast<double>(whole));
 }
 
 int64_t CountOf(const std::unordered_map<std::string, int64_t>& counts,
@@ -151,7 +152,8 @@ std::string FormatSummary(const RuleSet& rules, const RouteStats& stats,
   out +=
       fmt::format("  fallbacks   {} ({} of decisions) to {}\n", stats.fallbacks,
                   Percent(stats.fallbacks, stats.decisions), fallback_owner);
-  double rate = stats.seconds > 0 ? double(stats.lines) / stats.seconds : 0;
+  double rate =
+      stats.seconds > 0 ? static_cast<double>(stats.lines) / stats.seconds : 0;
   out += fmt::format("  speed       {} leads in {:.3f} s = {:.0f} leads/s\n",
                      stats.lines, stats.seconds, rate);
 
@@ -165,25 +167,24 @@ std::string FormatSummary(const RuleSet& rules, const RouteStats& stats,
     pool.ForEach([&](RepIndex i) { total += roster.rep(i).weight; });
     if (total <= 0) continue;
     pool.ForEach([&](RepIndex i) {
-      expected[i] += double(hits) * roster.rep(i).weight / total;
+      expected[i] += static_cast<double>(hits) * roster.rep(i).weight / total;
     });
   }
   if (config.fallback && config.fallback->kind == OwnerKind::kRep) {
     RepIndex i = roster.Find(config.fallback->id);
-    if (i != kNoRep) expected[i] += double(stats.fallbacks);
+    if (i != kNoRep) expected[i] += static_cast<double>(stats.fallbacks);
   }
 
   // Leads per rep, by team then id.
   std::vector<RepIndex> order;
   for (RepIndex i = 0; i < roster.size(); ++i) order.push_back(i);
-  auto team_of = [&](RepIndex i) -> const std::string& {
-    static const std::string kNone = "-";
+  auto team_of = [&](RepIndex i) -> std::string_view {
     const Rep& rep = roster.rep(i);
-    return rep.teams.empty() ? kNone : rep.teams.front();
+    return rep.teams.empty() ? std::string_view("-") : rep.teams.front();
   };
   std::sort(order.begin(), order.end(), [&](RepIndex a, RepIndex b) {
-    return std::tie(team_of(a), roster.id(a)) <
-           std::tie(team_of(b), roster.id(b));
+    return std::pair(team_of(a), std::string_view(roster.id(a))) <
+           std::pair(team_of(b), std::string_view(roster.id(b)));
   });
   out += fmt::format(
       "\nLeads per rep (expected: each rule's hits spread over the active reps "
@@ -203,7 +204,8 @@ std::string FormatSummary(const RuleSet& rules, const RouteStats& stats,
     std::string deviation = "-";
     if (expected[i] > 0) {
       deviation = fmt::format(
-          "{:+.1f}%", 100.0 * (double(count) - expected[i]) / expected[i]);
+          "{:+.1f}%",
+          100.0 * (static_cast<double>(count) - expected[i]) / expected[i]);
     }
     std::string note;
     if (!rep.active) {
@@ -211,7 +213,8 @@ std::string FormatSummary(const RuleSet& rules, const RouteStats& stats,
     } else if (rep.capacity.max_open && count >= *rep.capacity.max_open) {
       note = "at max_open";
     }
-    reps.Row({team_of(i), rep.id, rep.tier.empty() ? "-" : rep.tier,
+    reps.Row({std::string(team_of(i)), rep.id,
+              rep.tier.empty() ? "-" : rep.tier,
               fmt::format("{:g}", rep.weight),
               rep.capacity.max_open ? fmt::format("{}", *rep.capacity.max_open)
                                     : "-",
@@ -225,10 +228,11 @@ std::string FormatSummary(const RuleSet& rules, const RouteStats& stats,
     bool is_fallback = config.fallback &&
                        config.fallback->kind == OwnerKind::kQueue &&
                        config.fallback->id == id;
-    reps.Row(
-        {"(queue)", id, "", "", "", fmt::format("{}", count),
-         is_fallback ? fmt::format("{:.1f}", double(stats.fallbacks)) : "-",
-         "-", is_fallback ? "fallback" : ""});
+    reps.Row({"(queue)", id, "", "", "", fmt::format("{}", count),
+              is_fallback
+                  ? fmt::format("{:.1f}", static_cast<double>(stats.fallbacks))
+                  : "-",
+              "-", is_fallback ? "fallback" : ""});
   }
   reps.Render(out);
 
