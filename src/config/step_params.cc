@@ -33,8 +33,11 @@ const Json* Lookup(const StepParams::Impl& impl, std::string_view key,
   auto it = impl.object->find(key);
   if (it == impl.object->end()) {
     if (need == StepParams::Need::kRequired) {
+      // The pointer of the key that should be there, as the JSON loader
+      // reports missing keys.
       impl.state->errors.push_back(
-          {impl.path, fmt::format("missing required key \"{}\"", key)});
+          {internal::PointerJoin(impl.path, key),
+           fmt::format("missing required key \"{}\"", key)});
     }
     return nullptr;
   }

@@ -220,7 +220,7 @@ TEST(BandsStrategy, MissingOrEmptyBandsIsAnErrorAtBands) {
 
 TEST(BandsStrategy, BandsWithoutFieldIsAnError) {
   EXPECT_THAT(Paths(Errors(BandsStep(R"({"bands":[{"tiers":["a"]}]})"))),
-              ElementsAre("/rules/0/steps/0"));
+              ElementsAre("/rules/0/steps/0/field"));
   EXPECT_THAT(
       Paths(Errors(BandsStep(R"({"field":"","bands":[{"tiers":["a"]}]})"))),
       ElementsAre("/rules/0/steps/0/field"));

@@ -127,7 +127,7 @@ TEST(FieldOwnerStrategy, ReadsAnyField) {
 TEST(FieldOwnerStrategy, RequiresField) {
   auto h = StrategyHarness::Create(Config(Step{"field_owner", "{}"}));
   ASSERT_FALSE(h.ok());
-  EXPECT_THAT(Paths(h.status()), ElementsAre("/rules/0/steps/0"));
+  EXPECT_THAT(Paths(h.status()), ElementsAre("/rules/0/steps/0/field"));
   EXPECT_THAT(h.status().errors()[0].message, HasSubstr("\"field\""));
 }
 
