@@ -13,6 +13,7 @@
 // its own splitmix64, never <random>'s distributions (they differ between
 // standard libraries).
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -33,10 +34,12 @@ class Rng {
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
     return z ^ (z >> 31);
   }
-  double Uniform() { return double(Next() >> 11) * 0x1.0p-53; }  // [0, 1)
+  double Uniform() {
+    return static_cast<double>(Next() >> 11) * 0x1.0p-53;
+  }  // [0, 1)
   bool Chance(double p) { return Uniform() < p; }
   int Between(int lo, int hi) {  // inclusive
-    return lo + int(Next() % uint64_t(hi - lo + 1));
+    return lo + static_cast<int>(Next() % static_cast<uint64_t>(hi - lo + 1));
   }
   template <typename T>
   const T& Pick(const std::vector<T>& items) {
@@ -470,7 +473,7 @@ class JsonLine {
     Key(key);
     Quote(value);
   }
-  void Number(const char* key, long long value) {
+  void Number(const char* key, int64_t value) {
     Key(key);
     out_ += std::to_string(value);
   }
@@ -504,7 +507,9 @@ class JsonLine {
 
 std::string Digits(Rng& rng, int n) {
   std::string s;
-  for (int i = 0; i < n; ++i) s.push_back(char('0' + rng.Between(0, 9)));
+  for (int i = 0; i < n; ++i) {
+    s.push_back(static_cast<char>('0' + rng.Between(0, 9)));
+  }
   return s;
 }
 
@@ -543,9 +548,9 @@ std::string CompanyName(Rng& rng, std::string& slug) {
   std::string suffix = rng.Pick(kNameSuffixes);
   slug = a + b;
   std::string name = a + b + " " + suffix;
-  name[0] = char(name[0] - 'a' + 'A');
+  name[0] = static_cast<char>(name[0] - 'a' + 'A');
   name[a.size() + b.size() + 1] =
-      char(name[a.size() + b.size() + 1] - 'a' + 'A');
+      static_cast<char>(name[a.size() + b.size() + 1] - 'a' + 'A');
   if (rng.Chance(0.3)) slug += suffix;
   return name;
 }
@@ -563,18 +568,18 @@ std::string Timestamp(Rng& rng, int utc_offset) {
     hour -= 24;
     ++day;
   }
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "2024-06-%02dT%02d:%02d:%02dZ", 3 + day, hour,
-                minute, rng.Between(0, 59));
-  return buf;
+  std::array<char, 64> buf;
+  std::snprintf(buf.data(), buf.size(), "2024-06-%02dT%02d:%02d:%02dZ", 3 + day,
+                hour, minute, rng.Between(0, 59));
+  return buf.data();
 }
 
 int Employees(Rng& rng) {
   const SizeBand& band = rng.Weighted(kSizes);
   // Log-uniform inside the band: small companies are more common.
-  double lo = std::log(double(band.min));
-  double hi = std::log(double(band.max) + 1);
-  int n = int(std::exp(lo + rng.Uniform() * (hi - lo)));
+  double lo = std::log(static_cast<double>(band.min));
+  double hi = std::log(static_cast<double>(band.max) + 1);
+  int n = static_cast<int>(std::exp(lo + rng.Uniform() * (hi - lo)));
   return n < band.min ? band.min : (n > band.max ? band.max : n);
 }
 
@@ -617,10 +622,10 @@ void MakeLead(Rng& rng, int n, std::string& out) {
   const Choice& source = rng.Weighted(kSources);
   bool missing_country = account == nullptr && rng.Chance(0.03);
 
-  char id[16];
-  std::snprintf(id, sizeof id, "L-%06d", n);
+  std::array<char, 16> id;
+  std::snprintf(id.data(), id.size(), "L-%06d", n);
   JsonLine lead(out);
-  lead.String("id", id);
+  lead.String("id", id.data());
   lead.String("created_at", Timestamp(rng, country->utc_offset));
   lead.String("source", source.name);
   if (!account_id_only) {
@@ -677,15 +682,17 @@ void MakeLead(Rng& rng, int n, std::string& out) {
     }
     lead.List("products", products);
   }
-  if (rng.Chance(0.9))
+  if (rng.Chance(0.9)) {
     lead.String("language", rng.Weighted(country->languages).name);
+  }
   if (rng.Chance(0.8)) lead.String("use_case", rng.Weighted(kUseCases).name);
   if (std::strcmp(source.name, "partner") == 0) {
     lead.String("partner_id",
                 rng.Chance(0.9) ? "P-" + std::to_string(rng.Between(1000, 1999))
                                 : "legacy-" + Digits(rng, 3));
-    if (rng.Chance(0.35))
+    if (rng.Chance(0.35)) {
       lead.String("partner_manager", rng.Pick(kPartnerManagers));
+    }
   }
   if (account == nullptr && rng.Chance(0.04)) {
     // An owner from an earlier touch: usually a rep of the lead's region,
@@ -707,20 +714,20 @@ void MakeLead(Rng& rng, int n, std::string& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  long count = 10000;
+  int64_t count = 10000;
   uint64_t seed = 20240603;
   const char* path = nullptr;
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
     if ((arg == "--count" || arg == "--seed") && i + 1 < argc) {
       char* end = nullptr;
-      unsigned long long v = std::strtoull(argv[++i], &end, 10);
+      uint64_t v = std::strtoull(argv[++i], &end, 10);
       if (*end != '\0') {
         std::fprintf(stderr, "%s: not a number: %s\n", argv[0], argv[i]);
         return 2;
       }
       if (arg == "--count") {
-        count = long(v);
+        count = static_cast<int64_t>(v);
       } else {
         seed = v;
       }
@@ -743,10 +750,10 @@ int main(int argc, char** argv) {
 
   Rng rng(seed);
   std::vector<std::string> written;  // earlier lines, for retries
-  written.reserve(size_t(count));
+  written.reserve(static_cast<size_t>(count));
   std::string line;
   int next_id = 1;
-  for (long i = 0; i < count; ++i) {
+  for (int64_t i = 0; i < count; ++i) {
     // A few leads arrive twice: a form resubmitted or a webhook retried.
     if (written.size() > 100 && rng.Chance(0.004)) {
       line = written[written.size() - 1 - rng.Next() % 100];

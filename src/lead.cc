@@ -14,66 +14,14 @@ LEADROUTE_NAMESPACE_BEGIN
 namespace {
 
 // Leads keep their fields in document order, so they parse into
-// ordered_json rather than the sorted internal::Json.
-using OrderedJson = nlohmann::ordered_json;
+// OrderedJson rather than the sorted internal::Json.
+using internal::Found;
+using internal::OrderedJson;
 using internal::PointerJoin;
 
 // Deeper nesting than this is almost certainly not a lead; the limit also
 // bounds the recursion below.
 constexpr int kMaxDepth = 32;
-
-std::string FoundText(const OrderedJson& value) {
-  // Error path only: reuse the shared wording of internal::Found.
-  return internal::Found(internal::Json::parse(
-      value.dump(-1, ' ', false, OrderedJson::error_handler_t::replace)));
-}
-
-std::optional<Value> ToFieldValue(const OrderedJson& json,
-                                  const std::string& path,
-                                  std::vector<ConfigError>& errors) {
-  switch (json.type()) {
-    case OrderedJson::value_t::null:
-      return Value();
-    case OrderedJson::value_t::boolean:
-      return Value(json.get<bool>());
-    case OrderedJson::value_t::number_integer:
-      return Value(json.get<int64_t>());
-    case OrderedJson::value_t::number_unsigned: {
-      auto u = json.get<uint64_t>();
-      if (u > static_cast<uint64_t>(INT64_MAX)) {
-        return Value(static_cast<double>(u));
-      }
-      return Value(static_cast<int64_t>(u));
-    }
-    case OrderedJson::value_t::number_float:
-      return Value(json.get<double>());
-    case OrderedJson::value_t::string:
-      return Value(json.get<std::string>());
-    case OrderedJson::value_t::array: {
-      std::vector<std::string> list;
-      list.reserve(json.size());
-      bool ok = true;
-      for (size_t i = 0; i < json.size(); ++i) {
-        if (!json[i].is_string()) {
-          errors.push_back({PointerJoin(path, i),
-                            fmt::format("{}, expected a string (lists hold "
-                                        "strings only)",
-                                        FoundText(json[i]))});
-          ok = false;
-          continue;
-        }
-        list.push_back(json[i].get<std::string>());
-      }
-      if (!ok) return std::nullopt;
-      return Value(std::move(list));
-    }
-    default:
-      errors.push_back({path, fmt::format("{}, expected a string, number, "
-                                          "boolean, null or array of strings",
-                                          FoundText(json))});
-      return std::nullopt;
-  }
-}
 
 // Adds every member of `object` to `lead`, flattening nested objects into
 // dotted names under `prefix`.
@@ -100,7 +48,7 @@ void AddFields(const OrderedJson& object, const std::string& prefix,
       AddFields(value, name, member_path, depth + 1, lead, errors);
       continue;
     }
-    std::optional<Value> v = ToFieldValue(value, member_path, errors);
+    std::optional<Value> v = internal::ToValue(value, member_path, errors);
     if (!v) continue;
     if (lead.Find(name) != nullptr) {
       errors.push_back(
@@ -112,24 +60,6 @@ void AddFields(const OrderedJson& object, const std::string& prefix,
     }
     lead.Set(std::move(name), std::move(*v));
   }
-}
-
-OrderedJson ToOrderedJson(const Value& value) {
-  switch (value.type()) {
-    case Value::Type::kNull:
-      return nullptr;
-    case Value::Type::kBool:
-      return value.as_bool();
-    case Value::Type::kInt:
-      return value.as_int();
-    case Value::Type::kDouble:
-      return *value.number();
-    case Value::Type::kString:
-      return value.as_string();
-    case Value::Type::kList:
-      return value.as_list();
-  }
-  return nullptr;
 }
 
 Result<Lead> ParseLead(std::string_view json) {
@@ -144,7 +74,7 @@ Result<Lead> ParseLead(std::string_view json) {
   }
   if (!doc.is_object()) {
     errors.push_back(
-        {"", fmt::format("{}, expected a lead object", FoundText(doc))});
+        {"", fmt::format("{}, expected a lead object", Found(doc))});
     return Status::FromErrors(std::move(errors));
   }
 
@@ -161,7 +91,7 @@ Result<Lead> ParseLead(std::string_view json) {
     lead.set_id(std::to_string(id->get<int64_t>()));
   } else {
     errors.push_back({"/id", fmt::format("{}, expected a string or an integer",
-                                         FoundText(*id))});
+                                         Found(*id))});
   }
 
   AddFields(doc, "", "", 0, lead, errors);
@@ -196,7 +126,7 @@ std::string Lead::ToJson() const {
     // The id key belongs to the lead id; a field of that name cannot be
     // written without making the line ambiguous.
     if (name == "id") continue;
-    out[name] = ToOrderedJson(value);
+    out[name] = internal::FromValue<OrderedJson>(value);
   }
   return out.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
 }

@@ -9,18 +9,16 @@
 #include <string>
 #include <vector>
 
+#include "testing/builders.h"
+
 namespace leadroute {
 namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::MakeAccount;
+using testing::Paths;
 using ::testing::UnorderedElementsAre;
-
-std::vector<std::string> Paths(const Status& status) {
-  std::vector<std::string> out;
-  for (const auto& e : status.errors()) out.push_back(e.path);
-  return out;
-}
 
 std::string MessageAt(const Status& status, const std::string& path) {
   for (const auto& e : status.errors()) {
@@ -29,24 +27,14 @@ std::string MessageAt(const Status& status, const std::string& path) {
   return "<no error at " + path + ">";
 }
 
-Account Make(std::string id, std::vector<std::string> domains = {},
-             std::string parent = "", std::string owner = "") {
-  Account a;
-  a.id = std::move(id);
-  a.name = a.id;
-  a.domains = std::move(domains);
-  a.parent = std::move(parent);
-  a.owner = std::move(owner);
-  return a;
-}
-
 // acme (top) <- acme-eu <- acme-de; globex stands alone.
 AccountDirectory Tree() {
   auto dir = AccountDirectory::Build({
-      Make("acme", {"acme.com"}, "", "ana"),
-      Make("acme-eu", {"eu.acme.com", "acme.eu"}, "acme", "ben"),
-      Make("acme-de", {"ACME.de", "www.acme-gmbh.de."}, "acme-eu", "cid"),
-      Make("globex", {"globex.com"}),
+      MakeAccount("acme", {"acme.com"}, "", "ana"),
+      MakeAccount("acme-eu", {"eu.acme.com", "acme.eu"}, "acme", "ben"),
+      MakeAccount("acme-de", {"ACME.de", "www.acme-gmbh.de."}, "acme-eu",
+                  "cid"),
+      MakeAccount("globex", {"globex.com"}),
   });
   EXPECT_TRUE(dir.ok()) << dir.status().ToString();
   return std::move(dir).value();
@@ -57,7 +45,7 @@ TEST(AccountDirectory, EmptyByDefault) {
   EXPECT_EQ(dir.size(), 0u);
   EXPECT_EQ(dir.FindById("acme"), nullptr);
   EXPECT_EQ(dir.FindByDomain("acme.com"), nullptr);
-  Account orphan = Make("x", {}, "acme");
+  Account orphan = MakeAccount("x", {}, "acme");
   EXPECT_EQ(dir.Parent(orphan), nullptr);
 }
 
@@ -135,9 +123,9 @@ TEST(AccountDirectory, WalksToParents) {
   EXPECT_EQ(top->id, "acme");
   EXPECT_EQ(dir.Parent(*top), nullptr);
   // An account from elsewhere is resolved through its parent id.
-  Account outside = Make("outside", {}, "acme-eu");
+  Account outside = MakeAccount("outside", {}, "acme-eu");
   EXPECT_EQ(dir.Parent(outside), eu);
-  Account lost = Make("lost", {}, "nowhere");
+  Account lost = MakeAccount("lost", {}, "nowhere");
   EXPECT_EQ(dir.Parent(lost), nullptr);
 }
 
@@ -154,8 +142,8 @@ TEST(AccountDirectory, AcceptsAnEmptyList) {
 }
 
 TEST(AccountDirectory, RejectsEmptyAndDuplicateIds) {
-  auto dir =
-      AccountDirectory::Build({Make("a"), Make(""), Make("b"), Make("a")});
+  auto dir = AccountDirectory::Build(
+      {MakeAccount("a"), MakeAccount(""), MakeAccount("b"), MakeAccount("a")});
   ASSERT_FALSE(dir.ok());
   EXPECT_EQ(dir.status().code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(Paths(dir.status()),
@@ -167,7 +155,8 @@ TEST(AccountDirectory, RejectsEmptyAndDuplicateIds) {
 }
 
 TEST(AccountDirectory, RejectsUnknownParent) {
-  auto dir = AccountDirectory::Build({Make("a"), Make("b", {}, "acme")});
+  auto dir =
+      AccountDirectory::Build({MakeAccount("a"), MakeAccount("b", {}, "acme")});
   ASSERT_FALSE(dir.ok());
   EXPECT_THAT(Paths(dir.status()), ElementsAre("/accounts/1/parent"));
   EXPECT_THAT(MessageAt(dir.status(), "/accounts/1/parent"),
@@ -175,7 +164,8 @@ TEST(AccountDirectory, RejectsUnknownParent) {
 }
 
 TEST(AccountDirectory, RejectsSelfParent) {
-  auto dir = AccountDirectory::Build({Make("ok"), Make("a", {}, "a")});
+  auto dir =
+      AccountDirectory::Build({MakeAccount("ok"), MakeAccount("a", {}, "a")});
   ASSERT_FALSE(dir.ok());
   EXPECT_THAT(Paths(dir.status()), ElementsAre("/accounts/1/parent"));
   EXPECT_THAT(MessageAt(dir.status(), "/accounts/1/parent"),
@@ -183,8 +173,9 @@ TEST(AccountDirectory, RejectsSelfParent) {
 }
 
 TEST(AccountDirectory, RejectsTwoCycle) {
-  auto dir = AccountDirectory::Build(
-      {Make("top"), Make("a", {}, "b"), Make("b", {}, "a")});
+  auto dir =
+      AccountDirectory::Build({MakeAccount("top"), MakeAccount("a", {}, "b"),
+                               MakeAccount("b", {}, "a")});
   ASSERT_FALSE(dir.ok());
   EXPECT_THAT(Paths(dir.status()), ElementsAre("/accounts/1/parent"));
   EXPECT_THAT(MessageAt(dir.status(), "/accounts/1/parent"),
@@ -193,8 +184,9 @@ TEST(AccountDirectory, RejectsTwoCycle) {
 
 TEST(AccountDirectory, RejectsThreeCycleOnceWithItsMembers) {
   // A child hanging off the cycle is not a second cycle.
-  auto dir = AccountDirectory::Build({Make("leaf", {}, "c"), Make("a", {}, "c"),
-                                      Make("b", {}, "a"), Make("c", {}, "b")});
+  auto dir = AccountDirectory::Build(
+      {MakeAccount("leaf", {}, "c"), MakeAccount("a", {}, "c"),
+       MakeAccount("b", {}, "a"), MakeAccount("c", {}, "b")});
   ASSERT_FALSE(dir.ok());
   EXPECT_THAT(Paths(dir.status()), ElementsAre("/accounts/1/parent"));
   EXPECT_THAT(MessageAt(dir.status(), "/accounts/1/parent"),
@@ -202,8 +194,9 @@ TEST(AccountDirectory, RejectsThreeCycleOnceWithItsMembers) {
 }
 
 TEST(AccountDirectory, ReportsEachCycle) {
-  auto dir = AccountDirectory::Build(
-      {Make("a", {}, "b"), Make("b", {}, "a"), Make("c", {}, "c")});
+  auto dir = AccountDirectory::Build({MakeAccount("a", {}, "b"),
+                                      MakeAccount("b", {}, "a"),
+                                      MakeAccount("c", {}, "c")});
   ASSERT_FALSE(dir.ok());
   EXPECT_THAT(Paths(dir.status()),
               ElementsAre("/accounts/0/parent", "/accounts/2/parent"));
@@ -211,7 +204,8 @@ TEST(AccountDirectory, ReportsEachCycle) {
 
 TEST(AccountDirectory, RejectsDomainClaimedTwice) {
   auto dir = AccountDirectory::Build(
-      {Make("a", {"acme.com"}), Make("b", {"other.com", "WWW.ACME.COM"})});
+      {MakeAccount("a", {"acme.com"}),
+       MakeAccount("b", {"other.com", "WWW.ACME.COM"})});
   ASSERT_FALSE(dir.ok());
   EXPECT_THAT(Paths(dir.status()), ElementsAre("/accounts/1/domains/1"));
   EXPECT_THAT(MessageAt(dir.status(), "/accounts/1/domains/1"),
@@ -219,15 +213,16 @@ TEST(AccountDirectory, RejectsDomainClaimedTwice) {
 }
 
 TEST(AccountDirectory, AllowsOneAccountToListADomainTwice) {
-  auto dir = AccountDirectory::Build({Make("a", {"acme.com", "ACME.com"})});
+  auto dir =
+      AccountDirectory::Build({MakeAccount("a", {"acme.com", "ACME.com"})});
   ASSERT_TRUE(dir.ok()) << dir.status().ToString();
   EXPECT_THAT(dir->FindById("a")->domains, ElementsAre("acme.com"));
 }
 
 TEST(AccountDirectory, RejectsInvalidDomains) {
   auto dir = AccountDirectory::Build(
-      {Make("a", {"", "localhost", "bob@acme.com", "acme .com", "good.com",
-                  "www.", "https://acme.org", "a..b"})});
+      {MakeAccount("a", {"", "localhost", "bob@acme.com", "acme .com",
+                         "good.com", "www.", "https://acme.org", "a..b"})});
   ASSERT_FALSE(dir.ok());
   EXPECT_THAT(Paths(dir.status()),
               ElementsAre("/accounts/0/domains/0", "/accounts/0/domains/1",
@@ -246,10 +241,10 @@ TEST(AccountDirectory, RejectsInvalidDomains) {
 
 TEST(AccountDirectory, ReportsEveryErrorAtOnce) {
   auto dir = AccountDirectory::Build({
-      Make("a", {"acme.com"}),
-      Make("a"),
-      Make("b", {"acme.com"}, "ghost"),
-      Make("c", {"nodot"}, "c"),
+      MakeAccount("a", {"acme.com"}),
+      MakeAccount("a"),
+      MakeAccount("b", {"acme.com"}, "ghost"),
+      MakeAccount("c", {"nodot"}, "c"),
   });
   ASSERT_FALSE(dir.ok());
   EXPECT_THAT(
@@ -261,7 +256,7 @@ TEST(AccountDirectory, ReportsEveryErrorAtOnce) {
 
 TEST(AccountDirectory, OwnersAreNotValidated) {
   // The directory does not know the RuleSet; unknown owners never match.
-  auto dir = AccountDirectory::Build({Make("a", {}, "", "no-such-rep")});
+  auto dir = AccountDirectory::Build({MakeAccount("a", {}, "", "no-such-rep")});
   EXPECT_TRUE(dir.ok());
 }
 

@@ -13,34 +13,16 @@
 #include "leadroute/rule_set.h"
 #include "leadroute/steps.h"
 #include "leadroute/testing.h"
+#include "testing/builders.h"
 
 namespace leadroute {
 namespace {
 
 using testing::MakeLead;
 using testing::MakeRep;
+using testing::MakeRouter;
+using testing::MakeRule;
 using testing::RuleSetBuilder;
-
-// A rule with `id` and `steps` (designated initialisers of Rule trip g++ 12's
-// -Wmissing-field-initializers).
-Rule MakeRule(std::string id, std::vector<Step> steps, Pool pool = {},
-              Condition when = {}, std::string rotation = {}) {
-  Rule rule;
-  rule.id = std::move(id);
-  rule.steps = std::move(steps);
-  rule.pool = std::move(pool);
-  rule.when = std::move(when);
-  rule.rotation = std::move(rotation);
-  return rule;
-}
-
-Router MakeRouter(const RuleSetBuilder& builder) {
-  auto rules = builder.Build();
-  EXPECT_TRUE(rules.ok()) << rules.status().ToString();
-  auto router = Router::Create(std::move(rules).value());
-  EXPECT_TRUE(router.ok()) << router.status().ToString();
-  return std::move(router).value();
-}
 
 // The largest difference between the counts of `ids`.
 int Spread(const std::map<std::string, int>& counts,

@@ -450,6 +450,16 @@ TEST(RuleSetHash, EqualConfigsHashEqualAndChangesShow) {
   EXPECT_EQ(make(3).hash().size(), 16u);
 }
 
+TEST(RuleSetCompile, DuplicateEmailsAreRejected) {
+  auto rules = RuleSetBuilder()
+                   .Rep(MakeRep("a").Email("Sam@Example.com"))
+                   .Rep(MakeRep("b").Email("sam@example.com"))
+                   .FallbackQueue("q")
+                   .Build();
+  ASSERT_FALSE(rules.ok());
+  EXPECT_EQ(rules.status().errors()[0].path, "/reps/1/email");
+}
+
 TEST(RuleSetCompile, InCodeErrorsCarryTheSamePathsAsJson) {
   RuleSetConfig config;
   config.teams = {{"a", "A"}, {"a", "again"}};

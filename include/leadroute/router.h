@@ -35,7 +35,7 @@ struct RouterOptions {
   // Logging is off unless a sink is given. Messages at `log_level` and above
   // go to `log_sink`; routing itself never logs.
   LogLevel log_level = LogLevel::kWarn;
-  std::function<void(LogLevel, std::string_view)> log_sink;
+  std::function<void(LogLevel, std::string_view)> log_sink{};
 };
 
 class LEADROUTE_EXPORT Router {

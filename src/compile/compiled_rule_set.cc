@@ -95,6 +95,7 @@ class Compiler {
 
   void CheckReps(const RuleSetConfig& c) {
     std::set<std::string, std::less<>> ids;
+    std::set<std::string, std::less<>> emails;  // lower-cased
     for (size_t i = 0; i < c.reps.size(); ++i) {
       const Rep& rep = c.reps[i];
       const std::string base = fmt::format("/reps/{}", i);
@@ -102,6 +103,11 @@ class Compiler {
         Error(base + "/id", "found an empty id, expected a non-empty string");
       } else if (!ids.insert(rep.id).second) {
         Error(base + "/id", fmt::format("duplicate rep id \"{}\"", rep.id));
+      }
+      if (!rep.email.empty() && !emails.insert(ToLower(rep.email)).second) {
+        // `field_owner` finds reps by email; two would be ambiguous.
+        Error(base + "/email",
+              fmt::format("duplicate rep email \"{}\"", rep.email));
       }
       if (!(rep.weight > 0) || !std::isfinite(rep.weight)) {
         Error(base + "/weight",

@@ -216,12 +216,16 @@ bool CompiledCondition::Test(const Node& node,
         if (ScalarEquals(field, ops[k])) return true;
       }
       return false;
-    case ConditionOp::kNotIn:
-      if (!IsScalar(field)) return false;
+    case ConditionOp::kNotIn: {
+      // As `ne`: the field must be comparable with the operands (a number
+      // is not "not in" a list of strings; it is the wrong type).
+      bool comparable = false;
       for (uint32_t k = 0; k < node.value_count; ++k) {
         if (ScalarEquals(field, ops[k])) return false;
+        comparable = comparable || Comparable(field, ops[k]);
       }
-      return true;
+      return comparable;
+    }
     case ConditionOp::kGt:
     case ConditionOp::kGte:
     case ConditionOp::kLt:

@@ -49,6 +49,12 @@ std::string Found(const Json& value) {
   return fmt::format("found {} {}", JsonTypeName(value), text);
 }
 
+std::string Found(const OrderedJson& value) {
+  // Error path only: the same wording as for Json.
+  return Found(Json::parse(
+      value.dump(-1, ' ', false, OrderedJson::error_handler_t::replace)));
+}
+
 std::optional<Json> ParseJson(std::string_view text,
                               std::vector<ConfigError>& errors) {
   try {
@@ -136,20 +142,25 @@ void CheckKeys(const Json& object, std::string_view path,
   }
 }
 
-std::optional<Value> ToValue(const Json& json, std::string_view path,
-                             std::vector<ConfigError>& errors) {
+namespace {
+
+// ToValue for either kind of JSON document.
+template <class JsonType>
+std::optional<Value> ToValueOf(const JsonType& json, std::string_view path,
+                               std::vector<ConfigError>& errors) {
+  using Type = typename JsonType::value_t;
   switch (json.type()) {
-    case Json::value_t::null: return Value();
-    case Json::value_t::boolean: return Value(json.get<bool>());
-    case Json::value_t::number_integer: return Value(json.get<int64_t>());
-    case Json::value_t::number_unsigned: {
-      auto u = json.get<uint64_t>();
+    case Type::null: return Value();
+    case Type::boolean: return Value(json.template get<bool>());
+    case Type::number_integer: return Value(json.template get<int64_t>());
+    case Type::number_unsigned: {
+      auto u = json.template get<uint64_t>();
       if (u > static_cast<uint64_t>(INT64_MAX)) return Value(double(u));
       return Value(static_cast<int64_t>(u));
     }
-    case Json::value_t::number_float: return Value(json.get<double>());
-    case Json::value_t::string: return Value(json.get<std::string>());
-    case Json::value_t::array: {
+    case Type::number_float: return Value(json.template get<double>());
+    case Type::string: return Value(json.template get<std::string>());
+    case Type::array: {
       std::vector<std::string> list;
       list.reserve(json.size());
       bool ok = true;
@@ -162,7 +173,7 @@ std::optional<Value> ToValue(const Json& json, std::string_view path,
           ok = false;
           continue;
         }
-        list.push_back(json[i].get<std::string>());
+        list.push_back(json[i].template get<std::string>());
       }
       if (!ok) return std::nullopt;
       return Value(std::move(list));
@@ -176,16 +187,16 @@ std::optional<Value> ToValue(const Json& json, std::string_view path,
   }
 }
 
-Json FromValue(const Value& value) {
-  switch (value.type()) {
-    case Value::Type::kNull: return nullptr;
-    case Value::Type::kBool: return value.as_bool();
-    case Value::Type::kInt: return value.as_int();
-    case Value::Type::kDouble: return *value.number();
-    case Value::Type::kString: return value.as_string();
-    case Value::Type::kList: return value.as_list();
-  }
-  return nullptr;
+}  // namespace
+
+std::optional<Value> ToValue(const Json& json, std::string_view path,
+                             std::vector<ConfigError>& errors) {
+  return ToValueOf(json, path, errors);
+}
+
+std::optional<Value> ToValue(const OrderedJson& json, std::string_view path,
+                             std::vector<ConfigError>& errors) {
+  return ToValueOf(json, path, errors);
 }
 
 std::optional<std::string> ReadFile(const std::string& path) {

@@ -18,6 +18,8 @@
 namespace leadroute::internal {
 
 using Json = nlohmann::json;
+// Keeps object members in document order: leads, canonical output.
+using OrderedJson = nlohmann::ordered_json;
 
 // Appends one reference token to a JSON Pointer, escaping "~" and "/".
 std::string PointerJoin(std::string_view base, std::string_view token);
@@ -27,6 +29,7 @@ std::string PointerJoin(std::string_view base, size_t index);
 std::string_view JsonTypeName(const Json& value) noexcept;
 // "found <type> <value>" with long values shortened, for error messages.
 std::string Found(const Json& value);
+std::string Found(const OrderedJson& value);
 
 // Parses `text`; on failure appends one error at "" naming the line and
 // column of the problem and returns nullopt.
@@ -46,7 +49,29 @@ std::string_view ClosestKey(std::string_view key,
 // Values. On a bad shape appends an error at `path` and returns nullopt.
 std::optional<Value> ToValue(const Json& json, std::string_view path,
                              std::vector<ConfigError>& errors);
-Json FromValue(const Value& value);
+std::optional<Value> ToValue(const OrderedJson& json, std::string_view path,
+                             std::vector<ConfigError>& errors);
+
+// `value` as a `Json`, or as an `OrderedJson` for output that keeps its
+// member order.
+template <class JsonType = Json>
+JsonType FromValue(const Value& value) {
+  switch (value.type()) {
+    case Value::Type::kNull:
+      return nullptr;
+    case Value::Type::kBool:
+      return value.as_bool();
+    case Value::Type::kInt:
+      return value.as_int();
+    case Value::Type::kDouble:
+      return *value.number();
+    case Value::Type::kString:
+      return value.as_string();
+    case Value::Type::kList:
+      return value.as_list();
+  }
+  return nullptr;
+}
 
 // Reads a whole file; nullopt when it cannot be opened.
 std::optional<std::string> ReadFile(const std::string& path);

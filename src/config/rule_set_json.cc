@@ -562,19 +562,7 @@ class Reader {
 
 // ---- Canonical output ----------------------------------------------------
 
-using OJson = nlohmann::ordered_json;
-
-OJson ToOJson(const Value& value) {
-  switch (value.type()) {
-    case Value::Type::kNull: return nullptr;
-    case Value::Type::kBool: return value.as_bool();
-    case Value::Type::kInt: return value.as_int();
-    case Value::Type::kDouble: return *value.number();
-    case Value::Type::kString: return value.as_string();
-    case Value::Type::kList: return value.as_list();
-  }
-  return nullptr;
-}
+using OJson = OrderedJson;
 
 bool IsAlways(const leadroute::Condition& c) {
   return c.op == ConditionOp::kAll && c.children.empty() && c.field.empty() &&
@@ -603,18 +591,18 @@ OJson ConditionToJson(const leadroute::Condition& c) {
     case ConditionOp::kBetween: {
       out["field"] = c.field;
       OJson values = OJson::array();
-      for (const auto& v : c.values) values.push_back(ToOJson(v));
+      for (const auto& v : c.values) values.push_back(FromValue<OJson>(v));
       out[op] = std::move(values);
       return out;
     }
     default: {
       out["field"] = c.field;
       if (c.values.size() == 1) {
-        out[op] = ToOJson(c.values.front());
+        out[op] = FromValue<OJson>(c.values.front());
       } else {
         // Not a valid test (the compile stage rejects it); kept visible.
         OJson values = OJson::array();
-        for (const auto& v : c.values) values.push_back(ToOJson(v));
+        for (const auto& v : c.values) values.push_back(FromValue<OJson>(v));
         out[op] = std::move(values);
       }
       return out;
@@ -663,7 +651,7 @@ OJson RepToJson(const leadroute::Rep& rep) {
   if (!rep.attributes.empty()) {
     OJson attributes = OJson::object();
     for (const auto& [name, value] : rep.attributes) {
-      attributes[name] = ToOJson(value);
+      attributes[name] = FromValue<OJson>(value);
     }
     out["attributes"] = std::move(attributes);
   }

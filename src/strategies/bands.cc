@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "strategies/builtin.h"
+#include "strategies/filter_params.h"
 #include "util/text.h"
 
 namespace leadroute::internal {
@@ -65,17 +66,6 @@ class BandsStrategy final : public Strategy {
   std::vector<CompiledBand> bands_;  // ascending, disjoint
 };
 
-// Reads "if_missing"; true means keep the candidates.
-bool ReadKeepIfMissing(const StepParams& params) {
-  std::optional<std::string> v = params.String("if_missing");
-  if (!v || *v == "no_match") return false;
-  if (*v == "keep") return true;
-  params.Error(
-      "if_missing",
-      fmt::format("found \"{}\", expected \"no_match\" or \"keep\"", *v));
-  return false;
-}
-
 std::string Bound(double v) {
   if (v == kInfinity) return "infinity (no \"max\")";
   if (v == -kInfinity) return "minus infinity (no \"min\")";
@@ -103,15 +93,8 @@ StrategyPtr BuildBands(StrategyBuildContext& ctx, std::string_view name,
                        std::string_view default_field) {
   const StepParams& params = ctx.params();
   bool keep = ReadKeepIfMissing(params);
-  std::optional<std::string> field = params.String(
-      "field", default_field.empty() ? StepParams::Need::kRequired
-                                     : StepParams::Need::kOptional);
-  if (!field && !default_field.empty() && !params.Has("field")) {
-    field = std::string(default_field);
-  }
-  if (field && field->empty()) {
-    params.Error("field", "found an empty string, expected a lead field name");
-  }
+  std::optional<std::string> field =
+      ReadName(params, "field", default_field, "a lead field name");
 
   std::vector<CompiledBand> bands;
   if (!params.Has("bands")) {

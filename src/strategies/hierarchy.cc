@@ -5,6 +5,7 @@
 
 #include <array>
 #include <charconv>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -45,24 +46,18 @@ class HierarchyStrategy final : public Strategy {
                    StepContext& ctx) const noexcept override {
     const AccountDirectory& directory = ctx.accounts();
     if (directory.size() == 0) return StepResult::Passed();
-    const Account* account = nullptr;
+    // Each match key in order; the first account tree holding an eligible
+    // owner decides. (A known account_id whose tree has nobody eligible
+    // still lets the lead's domain or email try.)
+    const Account* previous = nullptr;
     for (const Probe& probe : probes_) {
-      account = Lookup(probe, lead, directory);
-      if (account != nullptr) break;
+      const Account* account = Lookup(probe, lead, directory);
+      if (account == nullptr || account == previous) continue;
+      previous = account;
+      RepIndex found = Walk(account, directory, candidates, ctx);
+      if (found != kNoRep) return StepResult::Resolved(found);
     }
-    if (account == nullptr) return StepResult::Passed();
-
-    const Roster& roster = ctx.roster();
-    RepIndex found = kNoRep;
-    for (int level = 0; account != nullptr && level < kMaxLevels; ++level) {
-      RepIndex rep = EligibleOwner(*account, roster, candidates);
-      if (rep != kNoRep) {
-        found = rep;
-        if (!ultimate_) break;  // nearest: the first eligible owner wins
-      }
-      account = directory.Parent(*account);
-    }
-    return found == kNoRep ? StepResult::Passed() : StepResult::Resolved(found);
+    return StepResult::Passed();
   }
 
  private:
@@ -94,13 +89,35 @@ class HierarchyStrategy final : public Strategy {
     return directory.FindByDomain(*s);
   }
 
-  static RepIndex EligibleOwner(const Account& account, const Roster& roster,
-                                const CandidateSet& candidates) noexcept {
+  // The nearest (or top-most) owner on the path from `account` to the root
+  // who is a candidate with room under `max_open`.
+  RepIndex Walk(const Account* account, const AccountDirectory& directory,
+                const CandidateSet& candidates,
+                const StepContext& ctx) const noexcept {
+    RepIndex found = kNoRep;
+    for (int level = 0; account != nullptr && level < kMaxLevels; ++level) {
+      RepIndex rep = EligibleOwner(*account, candidates, ctx);
+      if (rep != kNoRep) {
+        found = rep;
+        if (!ultimate_) break;  // nearest: the first eligible owner wins
+      }
+      account = directory.Parent(*account);
+    }
+    return found;
+  }
+
+  static RepIndex EligibleOwner(const Account& account,
+                                const CandidateSet& candidates,
+                                const StepContext& ctx) noexcept {
     if (account.owner.empty()) return kNoRep;
+    const Roster& roster = ctx.roster();
     RepIndex rep = roster.Find(account.owner);
     if (rep == kNoRep || rep >= candidates.size() || !candidates.test(rep)) {
       return kNoRep;
     }
+    // An owner at capacity cannot take the lead; the walk goes on.
+    const std::optional<int>& max_open = roster.rep(rep).capacity.max_open;
+    if (max_open && ctx.Status(rep).open >= *max_open) return kNoRep;
     return rep;
   }
 

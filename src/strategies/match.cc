@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "strategies/builtin.h"
+#include "strategies/filter_params.h"
 #include "util/text.h"
 
 namespace leadroute::internal {
@@ -349,36 +350,6 @@ class MatchStrategy final : public Strategy {
   std::optional<OrderIndex> order_;
   CandidateSet constant_;
 };
-
-// Reads "if_missing"; true means keep the candidates.
-bool ReadKeepIfMissing(const StepParams& params) {
-  std::optional<std::string> v = params.String("if_missing");
-  if (!v || *v == "no_match") return false;
-  if (*v == "keep") return true;
-  params.Error(
-      "if_missing",
-      fmt::format("found \"{}\", expected \"no_match\" or \"keep\"", *v));
-  return false;
-}
-
-// Reads a name under `key`; `fallback` when absent ("" = required).
-std::optional<std::string> ReadName(const StepParams& params,
-                                    std::string_view key,
-                                    std::string_view fallback,
-                                    std::string_view what) {
-  std::optional<std::string> v =
-      params.String(key, fallback.empty() ? StepParams::Need::kRequired
-                                          : StepParams::Need::kOptional);
-  if (!v) {
-    if (fallback.empty() || params.Has(key)) return std::nullopt;
-    return std::string(fallback);
-  }
-  if (v->empty()) {
-    params.Error(key, fmt::format("found an empty string, expected {}", what));
-    return std::nullopt;
-  }
-  return v;
-}
 
 StrategyPtr BuildMatch(StrategyBuildContext& ctx, const MatchPreset& preset) {
   const StepParams& params = ctx.params();

@@ -5,40 +5,14 @@
 // the same sequence of leads give the same owners on every platform.
 #include <cstdint>
 #include <memory>
-#include <string_view>
 
 #include "leadroute/state_store.h"
 #include "leadroute/strategy.h"
 #include "strategies/builtin.h"
+#include "strategies/picker.h"
 #include "util/text.h"
 
 namespace leadroute::internal {
-namespace {
-
-class RandomStrategy final : public Strategy {
- public:
-  explicit RandomStrategy(uint64_t seed) noexcept : seed_(seed) {}
-
-  std::string_view Name() const noexcept override { return "random"; }
-  StrategyKind Kind() const noexcept override { return StrategyKind::kPicker; }
-
-  StepResult Apply(const LeadView& /*lead*/, CandidateSet& candidates,
-                   StepContext& ctx) const noexcept override {
-    ClaimPolicy policy;
-    policy.order = PickOrder::kRandom;
-    policy.seed = seed_;
-    RepIndex rep = ctx.Claim(candidates, policy);
-    if (rep != kNoRep) return StepResult::Claimed(rep);
-    // Everyone is at capacity: the rule's on_empty decides.
-    candidates.Clear();
-    return StepResult::Narrowed();
-  }
-
- private:
-  uint64_t seed_;
-};
-
-}  // namespace
 
 StrategyPtr NewRandomStrategy(StrategyBuildContext& ctx) {
   uint64_t seed = ctx.seed();
@@ -48,7 +22,11 @@ StrategyPtr NewRandomStrategy(StrategyBuildContext& ctx) {
     seed = Mix64(static_cast<uint64_t>(*own));
   }
   if (seed == 0) seed = Mix64(0);
-  return std::unique_ptr<Strategy>(std::make_unique<RandomStrategy>(seed));
+  ClaimPolicy policy;
+  policy.order = PickOrder::kRandom;
+  policy.seed = seed;
+  return std::unique_ptr<Strategy>(
+      std::make_unique<PickerStrategy>("random", policy));
 }
 
 }  // namespace leadroute::internal

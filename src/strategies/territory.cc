@@ -11,6 +11,7 @@
 #include <utility>
 
 #include "strategies/builtin.h"
+#include "strategies/filter_params.h"
 #include "util/text.h"
 
 namespace leadroute::internal {
@@ -274,37 +275,19 @@ class TerritoryStrategy final : public Strategy {
   size_t reps_;
 };
 
-// Reads "if_missing"; true means keep the candidates.
-bool ReadKeepIfMissing(const StepParams& params) {
-  std::optional<std::string> v = params.String("if_missing");
-  if (!v || *v == "no_match") return false;
-  if (*v == "keep") return true;
-  params.Error(
-      "if_missing",
-      fmt::format("found \"{}\", expected \"no_match\" or \"keep\"", *v));
-  return false;
-}
-
-// Reads a lead field name under `key`, `fallback` when absent.
-std::string ReadFieldName(const StepParams& params, std::string_view key,
-                          std::string_view fallback) {
-  std::optional<std::string> v = params.String(key);
-  if (!v) return std::string(fallback);
-  if (v->empty()) {
-    params.Error(key, "found an empty string, expected a lead field name");
-    return std::string(fallback);
-  }
-  return *v;
-}
-
 }  // namespace
 
 StrategyPtr NewTerritoryStrategy(StrategyBuildContext& ctx) {
   const StepParams& params = ctx.params();
   bool keep = ReadKeepIfMissing(params);
-  std::string country = ReadFieldName(params, "country_field", "country");
-  std::string state = ReadFieldName(params, "state_field", "state");
-  std::string postal = ReadFieldName(params, "postal_field", "postal_code");
+  // A bad name is an error; the default stands in until the step fails.
+  auto field_name = [&params](std::string_view key, std::string_view fallback) {
+    return ReadName(params, key, fallback, "a lead field name")
+        .value_or(std::string(fallback));
+  };
+  std::string country = field_name("country_field", "country");
+  std::string state = field_name("state_field", "state");
+  std::string postal = field_name("postal_field", "postal_code");
 
   const Roster& roster = ctx.roster();
   auto strategy = std::make_unique<TerritoryStrategy>(

@@ -83,6 +83,10 @@ TEST(Condition, InAndNotIn) {
   EXPECT_TRUE(Holds(Condition::NotIn("country", {"AT", "CH"}), Sample()));
   EXPECT_FALSE(Holds(Condition::NotIn("country", {"DE"}), Sample()));
   EXPECT_FALSE(Holds(Condition::NotIn("products", {"x"}), Sample()));
+  // A number is the wrong type for a list of strings, as with `ne`.
+  EXPECT_FALSE(Holds(Condition::NotIn("score", {"DE"}), Sample()));
+  EXPECT_FALSE(Holds(Condition::Ne("score", "DE"), Sample()));
+  EXPECT_TRUE(Holds(Condition::NotIn("score", {"DE", 10}), Sample()));
 }
 
 TEST(Condition, NumericComparisons) {

@@ -15,35 +15,17 @@
 #include "leadroute/rule_set.h"
 #include "leadroute/state_store.h"
 #include "leadroute/testing.h"
+#include "testing/builders.h"
 
 namespace leadroute {
 namespace {
 
 using testing::MakeRep;
-using testing::RuleSetBuilder;
 using Outcome = ClaimResult::Outcome;
 
-// A rule with `id` and `steps` (designated initialisers of Rule trip g++ 12's
-// -Wmissing-field-initializers).
-Rule MakeRule(std::string id, std::vector<Step> steps, Pool pool = {},
-              Condition when = {}, std::string rotation = {}) {
-  Rule rule;
-  rule.id = std::move(id);
-  rule.steps = std::move(steps);
-  rule.pool = std::move(pool);
-  rule.when = std::move(when);
-  rule.rotation = std::move(rotation);
-  return rule;
-}
-
-RuleSet MakeRules(const std::vector<Rep>& reps) {
-  RuleSetBuilder builder;
-  for (const Rep& rep : reps) builder.Rep(rep);
-  builder.Rule(MakeRule("r", {Step{"round_robin", "{}"}}))
-      .FallbackQueue("inbox");
-  auto rules = builder.Build();
-  EXPECT_TRUE(rules.ok()) << rules.status().ToString();
-  return std::move(rules).value();
+RuleSet MakeRules(std::vector<Rep> reps) {
+  return testing::MakeRules(
+      testing::OneStepRules(std::move(reps), Step{"round_robin", "{}"}));
 }
 
 // Claims lead `lead_id` among `candidates` (every rep when omitted).

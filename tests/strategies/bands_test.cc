@@ -9,47 +9,24 @@
 #include "leadroute/rule_set.h"
 #include "leadroute/steps.h"
 #include "leadroute/testing.h"
+#include "testing/builders.h"
 #include "testing/strategy_harness.h"
 
 namespace leadroute {
 namespace {
 
+using ::leadroute::testing::CompileErrors;
+using ::leadroute::testing::MakeHarness;
 using ::leadroute::testing::MakeLead;
 using ::leadroute::testing::MakeRep;
-using ::leadroute::testing::RuleSetBuilder;
-using ::leadroute::testing::StrategyHarness;
+using ::leadroute::testing::OneStepConfig;
+using ::leadroute::testing::Paths;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-RuleSetConfig Config(const std::vector<Rep>& reps, Step step) {
-  RuleSetBuilder builder;
-  for (const Rep& rep : reps) builder.Rep(rep);
-  Rule rule;
-  rule.id = "r";
-  rule.steps = {std::move(step)};
-  builder.Rule(std::move(rule)).FallbackQueue("inbox");
-  return builder.config();
-}
-
-StrategyHarness MakeHarness(const std::vector<Rep>& reps, Step step) {
-  auto harness = StrategyHarness::Create(Config(reps, std::move(step)));
-  EXPECT_TRUE(harness.ok()) << harness.status().ToString();
-  return std::move(harness).value();
-}
-
 std::vector<ConfigError> Errors(Step step) {
-  auto rules = RuleSet::Compile(
-      Config({MakeRep("ana").Tier("senior")}, std::move(step)));
-  EXPECT_FALSE(rules.ok());
-  if (rules.ok()) return {};
-  auto errors = rules.status().errors();
-  return {errors.begin(), errors.end()};
-}
-
-std::vector<std::string> Paths(const std::vector<ConfigError>& errors) {
-  std::vector<std::string> paths;
-  for (const auto& e : errors) paths.push_back(e.path);
-  return paths;
+  return CompileErrors(
+      OneStepConfig({MakeRep("ana").Tier("senior")}, std::move(step)));
 }
 
 // An open end of a band.

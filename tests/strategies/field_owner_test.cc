@@ -6,6 +6,7 @@
 
 #include "leadroute/steps.h"
 #include "leadroute/testing.h"
+#include "testing/builders.h"
 #include "testing/strategy_harness.h"
 
 namespace leadroute {
@@ -15,33 +16,20 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using testing::MakeLead;
 using testing::MakeRep;
+using testing::Paths;
 using testing::StrategyHarness;
 using Outcome = StepResult::Outcome;
 
 RuleSetConfig Config(Step step) {
-  Rule rule;
-  rule.id = "owner";
-  rule.steps.push_back(std::move(step));
-  return testing::RuleSetBuilder()
-      .Rep(MakeRep("ana").Email("Ana.Lopez@Example.com"))
-      .Rep(MakeRep("ben").Email("ben@example.com"))
-      .Rep(MakeRep("dan").Email("dan@example.com").Inactive())
-      .Rep(MakeRep("42"))
-      .Rule(std::move(rule))
-      .FallbackQueue("inbox")
-      .config();
+  return testing::OneStepConfig(
+      {MakeRep("ana").Email("Ana.Lopez@Example.com"),
+       MakeRep("ben").Email("ben@example.com"),
+       MakeRep("dan").Email("dan@example.com").Inactive(), MakeRep("42")},
+      std::move(step), "owner");
 }
 
 StrategyHarness Harness(Step step = steps::FieldOwner("owner")) {
-  auto h = StrategyHarness::Create(Config(std::move(step)));
-  EXPECT_TRUE(h.ok()) << h.status().ToString();
-  return std::move(h).value();
-}
-
-std::vector<std::string> Paths(const Status& status) {
-  std::vector<std::string> out;
-  for (const auto& e : status.errors()) out.push_back(e.path);
-  return out;
+  return testing::MakeHarness(Config(std::move(step)));
 }
 
 TEST(FieldOwnerStrategy, IsAResolver) {

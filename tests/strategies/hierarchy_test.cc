@@ -7,6 +7,7 @@
 #include "leadroute/account_directory.h"
 #include "leadroute/steps.h"
 #include "leadroute/testing.h"
+#include "testing/builders.h"
 #include "testing/strategy_harness.h"
 
 namespace leadroute {
@@ -14,66 +15,41 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using testing::MakeAccount;
 using testing::MakeLead;
 using testing::MakeRep;
+using testing::Paths;
 using testing::StrategyHarness;
 using Outcome = StepResult::Outcome;
-
-Account Make(std::string id, std::vector<std::string> domains,
-             std::string parent, std::string owner) {
-  Account a;
-  a.id = std::move(id);
-  a.domains = std::move(domains);
-  a.parent = std::move(parent);
-  a.owner = std::move(owner);
-  return a;
-}
 
 // acme (ana) <- acme-eu (ben) <- acme-de (cid)
 // umbrella (ana) <- umbrella-sub (dan, inactive) <- umbrella-lab (ghost, no
 // such rep); globex has no owner; 1001 (eve) has a numeric id.
 AccountDirectory Accounts() {
   auto dir = AccountDirectory::Build({
-      Make("acme", {"acme.com"}, "", "ana"),
-      Make("acme-eu", {"eu.acme.com", "acme.eu"}, "acme", "ben"),
-      Make("acme-de", {"acme.de"}, "acme-eu", "cid"),
-      Make("umbrella", {"umbrella.com"}, "", "ana"),
-      Make("umbrella-sub", {"sub.umbrella.com"}, "umbrella", "dan"),
-      Make("umbrella-lab", {"lab.umbrella.com"}, "umbrella-sub", "ghost"),
-      Make("globex", {"globex.com"}, "", ""),
-      Make("1001", {"initech.com"}, "", "eve"),
+      MakeAccount("acme", {"acme.com"}, "", "ana"),
+      MakeAccount("acme-eu", {"eu.acme.com", "acme.eu"}, "acme", "ben"),
+      MakeAccount("acme-de", {"acme.de"}, "acme-eu", "cid"),
+      MakeAccount("umbrella", {"umbrella.com"}, "", "ana"),
+      MakeAccount("umbrella-sub", {"sub.umbrella.com"}, "umbrella", "dan"),
+      MakeAccount("umbrella-lab", {"lab.umbrella.com"}, "umbrella-sub",
+                  "ghost"),
+      MakeAccount("globex", {"globex.com"}, "", ""),
+      MakeAccount("1001", {"initech.com"}, "", "eve"),
   });
   EXPECT_TRUE(dir.ok()) << dir.status().ToString();
   return std::move(dir).value();
 }
 
 RuleSetConfig Config(Step step) {
-  Rule rule;
-  rule.id = "accounts";
-  rule.steps.push_back(std::move(step));
-  return testing::RuleSetBuilder()
-      .Rep(MakeRep("ana"))
-      .Rep(MakeRep("ben"))
-      .Rep(MakeRep("cid"))
-      .Rep(MakeRep("dan").Inactive())
-      .Rep(MakeRep("eve"))
-      .Rule(std::move(rule))
-      .FallbackQueue("inbox")
-      .config();
+  return testing::OneStepConfig({MakeRep("ana"), MakeRep("ben"), MakeRep("cid"),
+                                 MakeRep("dan").Inactive(), MakeRep("eve")},
+                                std::move(step), "accounts");
 }
 
 StrategyHarness Harness(Step step = steps::Hierarchy(),
                         AccountDirectory accounts = Accounts()) {
-  auto h =
-      StrategyHarness::Create(Config(std::move(step)), std::move(accounts));
-  EXPECT_TRUE(h.ok()) << h.status().ToString();
-  return std::move(h).value();
-}
-
-std::vector<std::string> Paths(const Status& status) {
-  std::vector<std::string> out;
-  for (const auto& e : status.errors()) out.push_back(e.path);
-  return out;
+  return testing::MakeHarness(Config(std::move(step)), std::move(accounts));
 }
 
 TEST(HierarchyStrategy, IsAResolver) {

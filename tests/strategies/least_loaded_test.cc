@@ -10,6 +10,7 @@
 #include "leadroute/rule_set.h"
 #include "leadroute/steps.h"
 #include "leadroute/testing.h"
+#include "testing/builders.h"
 
 namespace leadroute {
 namespace {
@@ -17,58 +18,16 @@ namespace {
 using ::testing::ElementsAre;
 using testing::MakeLead;
 using testing::MakeRep;
+using testing::MakeRouter;
+using testing::MakeRule;
+using testing::OneStepRules;
+using testing::Owner;
+using testing::Paths;
+using testing::RouteMany;
 using testing::RuleSetBuilder;
 
-// A rule with `id` and `steps` (designated initialisers of Rule trip g++ 12's
-// -Wmissing-field-initializers).
-Rule MakeRule(std::string id, std::vector<Step> steps, Pool pool = {},
-              Condition when = {}, std::string rotation = {}) {
-  Rule rule;
-  rule.id = std::move(id);
-  rule.steps = std::move(steps);
-  rule.pool = std::move(pool);
-  rule.when = std::move(when);
-  rule.rotation = std::move(rotation);
-  return rule;
-}
-
-Router MakeRouter(const RuleSetBuilder& builder) {
-  auto rules = builder.Build();
-  EXPECT_TRUE(rules.ok()) << rules.status().ToString();
-  auto router = Router::Create(std::move(rules).value());
-  EXPECT_TRUE(router.ok()) << router.status().ToString();
-  return std::move(router).value();
-}
-
-std::string Owner(Router& router, const std::string& lead_id) {
-  auto a = router.Route(MakeLead(lead_id));
-  return a.ok() ? a->owner.id : "error: " + a.status().ToString();
-}
-
-std::vector<std::string> RouteMany(Router& router, int n,
-                                   const std::string& prefix = "L") {
-  std::vector<std::string> owners;
-  for (int i = 0; i < n; ++i) {
-    owners.push_back(Owner(router, prefix + std::to_string(i)));
-  }
-  return owners;
-}
-
-std::vector<std::string> ErrorPaths(const Status& status) {
-  std::vector<std::string> paths;
-  for (const ConfigError& e : status.errors()) paths.push_back(e.path);
-  return paths;
-}
-
-RuleSetBuilder Reps(std::vector<Rep> reps, Step step) {
-  RuleSetBuilder builder;
-  for (Rep& rep : reps) builder.Rep(std::move(rep));
-  builder.Rule(MakeRule("r", {std::move(step)})).FallbackQueue("inbox");
-  return builder;
-}
-
 TEST(LeastLoadedStrategy, IsAPicker) {
-  auto rules = Reps({MakeRep("a")}, steps::LeastLoaded()).Build();
+  auto rules = OneStepRules({MakeRep("a")}, steps::LeastLoaded()).Build();
   ASSERT_TRUE(rules.ok()) << rules.status().ToString();
   const Strategy& strategy =
       *rules->compiled().rules.at(0).steps.at(0).strategy;
@@ -77,8 +36,8 @@ TEST(LeastLoadedStrategy, IsAPicker) {
 }
 
 TEST(LeastLoadedStrategy, PicksTheRepWithFewestOpenLeads) {
-  Router router = MakeRouter(
-      Reps({MakeRep("a"), MakeRep("b"), MakeRep("c")}, steps::LeastLoaded()));
+  Router router = MakeRouter(OneStepRules(
+      {MakeRep("a"), MakeRep("b"), MakeRep("c")}, steps::LeastLoaded()));
   ASSERT_THAT(RouteMany(router, 3), ElementsAre("a", "b", "c"));
   ASSERT_TRUE(router.Release("L1").ok());  // b back to 0
   EXPECT_EQ(Owner(router, "X1"), "b");
@@ -90,8 +49,8 @@ TEST(LeastLoadedStrategy, PicksTheRepWithFewestOpenLeads) {
 }
 
 TEST(LeastLoadedStrategy, TiesGoToTheLeastRecentlyAssigned) {
-  Router router = MakeRouter(
-      Reps({MakeRep("a"), MakeRep("b"), MakeRep("c")}, steps::LeastLoaded()));
+  Router router = MakeRouter(OneStepRules(
+      {MakeRep("a"), MakeRep("b"), MakeRep("c")}, steps::LeastLoaded()));
   ASSERT_THAT(RouteMany(router, 3), ElementsAre("a", "b", "c"));
   ASSERT_TRUE(router.Release("L0").ok());
   ASSERT_EQ(Owner(router, "X1"), "a");  // a now most recent
@@ -122,16 +81,16 @@ TEST(LeastLoadedStrategy, LoadIncludesLeadsFromOtherRules) {
 }
 
 TEST(LeastLoadedStrategy, SkipsRepsAtMaxOpen) {
-  Router router =
-      MakeRouter(Reps({MakeRep("a").MaxOpen(1), MakeRep("b").MaxOpen(2)},
-                      steps::LeastLoaded()));
+  Router router = MakeRouter(
+      OneStepRules({MakeRep("a").MaxOpen(1), MakeRep("b").MaxOpen(2)},
+                   steps::LeastLoaded()));
   EXPECT_THAT(RouteMany(router, 4), ElementsAre("a", "b", "b", "inbox"));
 }
 
 TEST(LeastLoadedStrategy, RelativeRanksByOpenOverMaxOpen) {
-  Router router =
-      MakeRouter(Reps({MakeRep("a").MaxOpen(10), MakeRep("b").MaxOpen(2)},
-                      steps::LeastLoaded(true)));
+  Router router = MakeRouter(
+      OneStepRules({MakeRep("a").MaxOpen(10), MakeRep("b").MaxOpen(2)},
+                   steps::LeastLoaded(true)));
   // a fills to 5/10 while b sits at 1/2; at 0.5 each the least recently
   // assigned (b) goes, and b is then full.
   EXPECT_THAT(RouteMany(router, 9),
@@ -139,40 +98,42 @@ TEST(LeastLoadedStrategy, RelativeRanksByOpenOverMaxOpen) {
 }
 
 TEST(LeastLoadedStrategy, RelativeRanksUncappedRepsByOpenCount) {
-  Router router = MakeRouter(
-      Reps({MakeRep("a").MaxOpen(4), MakeRep("b")}, steps::LeastLoaded(true)));
+  Router router = MakeRouter(OneStepRules(
+      {MakeRep("a").MaxOpen(4), MakeRep("b")}, steps::LeastLoaded(true)));
   EXPECT_THAT(RouteMany(router, 7),
               ElementsAre("a", "b", "a", "a", "a", "b", "b"));
 }
 
 TEST(LeastLoadedStrategy, PlainIgnoresMaxOpenForRanking) {
-  Router router =
-      MakeRouter(Reps({MakeRep("a").MaxOpen(10), MakeRep("b").MaxOpen(2)},
-                      steps::LeastLoaded()));
+  Router router = MakeRouter(
+      OneStepRules({MakeRep("a").MaxOpen(10), MakeRep("b").MaxOpen(2)},
+                   steps::LeastLoaded()));
   EXPECT_THAT(RouteMany(router, 6), ElementsAre("a", "b", "a", "b", "a", "a"));
 }
 
 TEST(LeastLoadedStrategy, ParamsFromJsonText) {
-  Router router =
-      MakeRouter(Reps({MakeRep("a").MaxOpen(10), MakeRep("b").MaxOpen(2)},
-                      Step{"least_loaded", R"({"relative":true})"}));
+  Router router = MakeRouter(
+      OneStepRules({MakeRep("a").MaxOpen(10), MakeRep("b").MaxOpen(2)},
+                   Step{"least_loaded", R"({"relative":true})"}));
   EXPECT_THAT(RouteMany(router, 7),
               ElementsAre("a", "b", "a", "a", "a", "a", "b"));
 }
 
 TEST(LeastLoadedStrategy, UnknownKeyIsAnError) {
   auto rules =
-      Reps({MakeRep("a")}, Step{"least_loaded", R"({"relativ":true})"}).Build();
+      OneStepRules({MakeRep("a")}, Step{"least_loaded", R"({"relativ":true})"})
+          .Build();
   ASSERT_FALSE(rules.ok());
-  EXPECT_THAT(ErrorPaths(rules.status()),
+  EXPECT_THAT(Paths(rules.status()),
               ::testing::Contains("/rules/0/steps/0/relativ"));
 }
 
 TEST(LeastLoadedStrategy, WrongTypeIsAnError) {
   auto rules =
-      Reps({MakeRep("a")}, Step{"least_loaded", R"({"relative":1})"}).Build();
+      OneStepRules({MakeRep("a")}, Step{"least_loaded", R"({"relative":1})"})
+          .Build();
   ASSERT_FALSE(rules.ok());
-  EXPECT_THAT(ErrorPaths(rules.status()),
+  EXPECT_THAT(Paths(rules.status()),
               ::testing::Contains("/rules/0/steps/0/relative"));
 }
 

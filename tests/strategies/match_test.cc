@@ -8,41 +8,23 @@
 #include "leadroute/rule_set.h"
 #include "leadroute/steps.h"
 #include "leadroute/testing.h"
+#include "testing/builders.h"
 #include "testing/strategy_harness.h"
 
 namespace leadroute {
 namespace {
 
+using ::leadroute::testing::CompileErrors;
+using ::leadroute::testing::MakeHarness;
 using ::leadroute::testing::MakeLead;
 using ::leadroute::testing::MakeRep;
-using ::leadroute::testing::RuleSetBuilder;
-using ::leadroute::testing::StrategyHarness;
+using ::leadroute::testing::OneStepConfig;
+using ::leadroute::testing::Paths;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-RuleSetConfig Config(const std::vector<Rep>& reps, Step step) {
-  RuleSetBuilder builder;
-  for (const Rep& rep : reps) builder.Rep(rep);
-  Rule rule;
-  rule.id = "r";
-  rule.steps = {std::move(step)};
-  builder.AutoTeams().Rule(std::move(rule)).FallbackQueue("inbox");
-  return builder.config();
-}
-
-StrategyHarness MakeHarness(const std::vector<Rep>& reps, Step step) {
-  auto harness = StrategyHarness::Create(Config(reps, std::move(step)));
-  EXPECT_TRUE(harness.ok()) << harness.status().ToString();
-  return std::move(harness).value();
-}
-
 std::vector<std::string> ErrorPaths(const std::vector<Rep>& reps, Step step) {
-  auto rules = RuleSet::Compile(Config(reps, std::move(step)));
-  EXPECT_FALSE(rules.ok());
-  std::vector<std::string> paths;
-  if (rules.ok()) return paths;
-  for (const auto& e : rules.status().errors()) paths.push_back(e.path);
-  return paths;
+  return Paths(CompileErrors(OneStepConfig(reps, std::move(step))));
 }
 
 // ana and cat are technical, bob is not; dan's level is text and eve has

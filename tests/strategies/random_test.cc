@@ -13,57 +13,24 @@
 #include "leadroute/rule_set.h"
 #include "leadroute/steps.h"
 #include "leadroute/testing.h"
+#include "testing/builders.h"
 
 namespace leadroute {
 namespace {
 
-using testing::MakeLead;
 using testing::MakeRep;
+using testing::MakeRouter;
+using testing::MakeRule;
+using testing::OneStepRules;
+using testing::Paths;
+using testing::RouteMany;
 using testing::RuleSetBuilder;
 
-// A rule with `id` and `steps` (designated initialisers of Rule trip g++ 12's
-// -Wmissing-field-initializers).
-Rule MakeRule(std::string id, std::vector<Step> steps, Pool pool = {},
-              Condition when = {}, std::string rotation = {}) {
-  Rule rule;
-  rule.id = std::move(id);
-  rule.steps = std::move(steps);
-  rule.pool = std::move(pool);
-  rule.when = std::move(when);
-  rule.rotation = std::move(rotation);
-  return rule;
-}
-
-Router MakeRouter(const RuleSetBuilder& builder) {
-  auto rules = builder.Build();
-  EXPECT_TRUE(rules.ok()) << rules.status().ToString();
-  auto router = Router::Create(std::move(rules).value());
-  EXPECT_TRUE(router.ok()) << router.status().ToString();
-  return std::move(router).value();
-}
-
-std::vector<std::string> RouteMany(Router& router, int n,
-                                   const std::string& prefix = "L") {
-  std::vector<std::string> owners;
-  for (int i = 0; i < n; ++i) {
-    auto a = router.Route(MakeLead(prefix + std::to_string(i)));
-    owners.push_back(a.ok() ? a->owner.id : "error");
-  }
-  return owners;
-}
-
-std::vector<std::string> ErrorPaths(const Status& status) {
-  std::vector<std::string> paths;
-  for (const ConfigError& e : status.errors()) paths.push_back(e.path);
-  return paths;
-}
-
 RuleSetBuilder FourReps(Step step, uint64_t settings_seed = 0) {
-  RuleSetBuilder builder;
-  for (const char* id : {"a", "b", "c", "d"}) builder.Rep(MakeRep(id));
-  builder.Rule(MakeRule("r", {std::move(step)}))
-      .FallbackQueue("inbox")
-      .Seed(settings_seed);
+  RuleSetBuilder builder =
+      OneStepRules({MakeRep("a"), MakeRep("b"), MakeRep("c"), MakeRep("d")},
+                   std::move(step));
+  builder.Seed(settings_seed);
   return builder;
 }
 
@@ -151,18 +118,18 @@ TEST(RandomStrategy, EveryoneAtCapacityFallsBack) {
 TEST(RandomStrategy, WrongTypeIsAnError) {
   auto rules = FourReps(Step{"random", R"({"seed":"x"})"}).Build();
   ASSERT_FALSE(rules.ok());
-  EXPECT_THAT(ErrorPaths(rules.status()),
+  EXPECT_THAT(Paths(rules.status()),
               ::testing::Contains("/rules/0/steps/0/seed"));
   auto fractional = FourReps(Step{"random", R"({"seed":1.5})"}).Build();
   ASSERT_FALSE(fractional.ok());
-  EXPECT_THAT(ErrorPaths(fractional.status()),
+  EXPECT_THAT(Paths(fractional.status()),
               ::testing::Contains("/rules/0/steps/0/seed"));
 }
 
 TEST(RandomStrategy, UnknownKeyIsAnError) {
   auto rules = FourReps(Step{"random", R"({"sead":1})"}).Build();
   ASSERT_FALSE(rules.ok());
-  EXPECT_THAT(ErrorPaths(rules.status()),
+  EXPECT_THAT(Paths(rules.status()),
               ::testing::Contains("/rules/0/steps/0/sead"));
 }
 

@@ -14,6 +14,7 @@
 #include "leadroute/rule_set.h"
 #include "leadroute/steps.h"
 #include "leadroute/testing.h"
+#include "testing/builders.h"
 
 namespace leadroute {
 namespace {
@@ -21,60 +22,18 @@ namespace {
 using ::testing::ElementsAre;
 using testing::MakeLead;
 using testing::MakeRep;
+using testing::MakeRouter;
+using testing::MakeRule;
+using testing::MakeRules;
+using testing::OneStepRules;
+using testing::Owner;
+using testing::Paths;
+using testing::RouteMany;
 using testing::RuleSetBuilder;
 
-// A rule with `id` and `steps` (designated initialisers of Rule trip g++ 12's
-// -Wmissing-field-initializers).
-Rule MakeRule(std::string id, std::vector<Step> steps, Pool pool = {},
-              Condition when = {}, std::string rotation = {}) {
-  Rule rule;
-  rule.id = std::move(id);
-  rule.steps = std::move(steps);
-  rule.pool = std::move(pool);
-  rule.when = std::move(when);
-  rule.rotation = std::move(rotation);
-  return rule;
-}
-
-Router MakeRouter(const RuleSetBuilder& builder) {
-  auto rules = builder.Build();
-  EXPECT_TRUE(rules.ok()) << rules.status().ToString();
-  auto router = Router::Create(std::move(rules).value());
-  EXPECT_TRUE(router.ok()) << router.status().ToString();
-  return std::move(router).value();
-}
-
-RuleSet MakeRules(const RuleSetBuilder& builder) {
-  auto rules = builder.Build();
-  EXPECT_TRUE(rules.ok()) << rules.status().ToString();
-  return std::move(rules).value();
-}
-
-// Routes `n` fresh leads named prefix0, prefix1, ... and returns the owners.
-std::vector<std::string> RouteMany(Router& router, int n,
-                                   const std::string& prefix = "L") {
-  std::vector<Lead> leads;
-  for (int i = 0; i < n; ++i)
-    leads.push_back(MakeLead(prefix + std::to_string(i)));
-  return testing::RouteAll(router, leads);
-}
-
-std::string Owner(Router& router, const Lead& lead) {
-  auto a = router.Route(lead);
-  return a.ok() ? a->owner.id : "error: " + a.status().ToString();
-}
-
-std::vector<std::string> ErrorPaths(const Status& status) {
-  std::vector<std::string> paths;
-  for (const ConfigError& e : status.errors()) paths.push_back(e.path);
-  return paths;
-}
-
 RuleSetBuilder ThreeReps(Step step) {
-  RuleSetBuilder builder;
-  builder.Rep(MakeRep("a")).Rep(MakeRep("b")).Rep(MakeRep("c"));
-  builder.Rule(MakeRule("r", {std::move(step)})).FallbackQueue("inbox");
-  return builder;
+  return OneStepRules({MakeRep("a"), MakeRep("b"), MakeRep("c")},
+                      std::move(step));
 }
 
 TEST(RoundRobinStrategy, IsAPicker) {
@@ -282,14 +241,14 @@ TEST(RoundRobinStrategy, UnknownKeyIsAnError) {
   auto rules = ThreeReps(Step{"round_robin", R"({"weigth":true})"}).Build();
   ASSERT_FALSE(rules.ok());
   EXPECT_EQ(rules.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_THAT(ErrorPaths(rules.status()),
+  EXPECT_THAT(Paths(rules.status()),
               ::testing::Contains("/rules/0/steps/0/weigth"));
 }
 
 TEST(RoundRobinStrategy, WrongTypeIsAnError) {
   auto rules = ThreeReps(Step{"round_robin", R"({"weighted":"yes"})"}).Build();
   ASSERT_FALSE(rules.ok());
-  EXPECT_THAT(ErrorPaths(rules.status()),
+  EXPECT_THAT(Paths(rules.status()),
               ::testing::Contains("/rules/0/steps/0/weighted"));
 }
 

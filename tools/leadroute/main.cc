@@ -16,7 +16,9 @@
 #include "cli.h"
 #include "leadroute/version.h"
 
-int main(int argc, char** argv) {
+namespace {
+
+int Main(int argc, char** argv) {
   using leadroute::cli::kExitUsage;
 
   CLI::App app{
@@ -85,19 +87,25 @@ int main(int argc, char** argv) {
       "    --leads examples/data/leads.jsonl --out routed.jsonl --summary");
 
   try {
-    try {
-      app.parse(argc, argv);
-    } catch (const CLI::ParseError& e) {
-      // --help and --version exit 0; any other parse error is a usage error.
-      return app.exit(e) == 0 ? 0 : kExitUsage;
-    }
-    if (validate->parsed()) {
-      return leadroute::cli::RunValidate(validate_options);
-    }
-    return leadroute::cli::RunRoute(route_options);
-  } catch (const std::exception& e) {
-    // Out of memory and the like: the library itself never throws.
-    std::fprintf(stderr, "leadroute: %s\n", e.what());
-    return leadroute::cli::kExitLoadFailed;
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help and --version exit 0; any other parse error is a usage error.
+    return app.exit(e) == 0 ? 0 : kExitUsage;
   }
+  if (validate->parsed()) return leadroute::cli::RunValidate(validate_options);
+  return leadroute::cli::RunRoute(route_options);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return Main(argc, argv);
+  } catch (const std::exception& e) {
+    // Out of memory and the like; the library itself never throws.
+    std::fprintf(stderr, "leadroute: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "leadroute: unknown error\n");
+  }
+  return leadroute::cli::kExitLoadFailed;
 }

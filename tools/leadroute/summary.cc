@@ -183,8 +183,10 @@ std::string FormatSummary(const RuleSet& rules, const RouteStats& stats,
     return rep.teams.empty() ? std::string_view("-") : rep.teams.front();
   };
   std::sort(order.begin(), order.end(), [&](RepIndex a, RepIndex b) {
-    return std::pair(team_of(a), std::string_view(roster.id(a))) <
-           std::pair(team_of(b), std::string_view(roster.id(b)));
+    std::string_view team_a = team_of(a);
+    std::string_view team_b = team_of(b);
+    if (team_a != team_b) return team_a < team_b;
+    return roster.id(a) < roster.id(b);
   });
   out += fmt::format(
       "\nLeads per rep (expected: each rule's hits spread over the active reps "
