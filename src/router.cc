@@ -11,6 +11,7 @@
 
 #include "compile/compiled_rule_set.h"
 #include "log.h"
+#include "time/schedule.h"
 
 LEADROUTE_NAMESPACE_BEGIN
 namespace {
@@ -21,6 +22,7 @@ using internal::CompiledStep;
 
 constexpr std::string_view kDefaultPicker = "round_robin";
 constexpr std::string_view kFallback = "fallback";
+constexpr std::string_view kCreatedAt = "created_at";
 
 // What the Router holds for one generation.
 struct Snapshot {
@@ -48,12 +50,13 @@ enum class RuleEnd : uint8_t { kOwner, kNextRule, kFallback, kSuperseded };
 class Trip final : public StepContext {
  public:
   Trip(const Snapshot& snapshot, StateStore& state, const Lead& lead,
-       Scratch& scratch)
+       Scratch& scratch, Instant now)
       : snapshot_(snapshot),
         rules_(*snapshot.rules),
         state_(state),
         scratch_(scratch),
-        view_(lead, BindSlots(lead, *snapshot.rules, scratch)) {
+        view_(lead, BindSlots(lead, *snapshot.rules, scratch)),
+        now_(now) {
     draft_.lead_id = lead.id();
     draft_.generation = snapshot.generation;
   }
@@ -61,7 +64,7 @@ class Trip final : public StepContext {
   // Walks the rules; the decision is in `result()` afterwards.
   void Run() noexcept {
     for (const CompiledRule& rule : rules_.rules) {
-      if (!rule.when.Evaluate(view_)) continue;
+      if (!rule.active.Contains(now_) || !rule.when.Evaluate(view_)) continue;
       rule_ = &rule;
       switch (RunRule(rule)) {
         case RuleEnd::kOwner:
@@ -101,6 +104,7 @@ class Trip final : public StepContext {
     request.rotation = rule_->rotation;
     request.seed = rule_->seed;
     request.decision = &draft_;
+    request.at = now_;
     ClaimResult claim = state_.Claim(request);
     switch (claim.outcome) {
       case ClaimResult::Outcome::kClaimed:
@@ -116,6 +120,14 @@ class Trip final : public StepContext {
   }
   std::string_view rule_id() const noexcept override {
     return rule_ == nullptr ? std::string_view() : rule_->id;
+  }
+  Instant now() const noexcept override { return now_; }
+  void RequestFallback() noexcept override { fallback_requested_ = true; }
+  bool UnderTimeCaps(RepIndex rep) const noexcept override {
+    return state_.UnderTimeCaps(*rules_.roster, rep, now_);
+  }
+  bool OnSchedule(RepIndex rep) const noexcept override {
+    return rep < rules_.schedules.size() && rules_.schedules[rep].Contains(now_);
   }
 
  private:
@@ -141,9 +153,11 @@ class Trip final : public StepContext {
     CandidateSet& candidates = scratch_.candidates;
     candidates = rule.pool;
     scratch_.relaxed.assign(rule.steps.size(), 0);
+    fallback_requested_ = false;
     size_t j = 0;
     while (true) {
       if (candidates.empty()) {
+        if (fallback_requested_) return RuleEnd::kFallback;
         if (rule.on_empty == OnEmpty::kRelax && j > 0 && Relax(rule, j - 1)) {
           continue;
         }
@@ -213,7 +227,12 @@ class Trip final : public StepContext {
         if (step.kind != StrategyKind::kFilter || scratch_.relaxed[s]) continue;
         (void)step.strategy->Apply(view_, candidates, *this);
       }
-      if (!candidates.empty()) return true;
+      if (!candidates.empty()) {
+        // Someone is eligible after all: an availability step that emptied
+        // the set while recomputing does not send the lead to the fallback.
+        fallback_requested_ = false;
+        return true;
+      }
     }
   }
 
@@ -236,14 +255,30 @@ class Trip final : public StepContext {
   const CompiledRule* rule_ = nullptr;
   std::string_view deciding_step_;
   bool superseded_ = false;
+  bool fallback_requested_ = false;
   Assignment draft_;
+  Instant now_;
 };
+
+// The lead's `created_at` when it is a valid RFC 3339 string, else `now`.
+Instant RoutingInstant(const Lead& lead, const Clock& clock) noexcept {
+  if (const Value* created = lead.Find(kCreatedAt)) {
+    if (created->is_string()) {
+      if (std::optional<Instant> t = ParseInstant(created->as_string())) {
+        return *t;
+      }
+    }
+  }
+  return clock.Now();
+}
 
 }  // namespace
 
 struct Router::Impl {
   Impl(std::shared_ptr<StateStore> state_store, RouterOptions& options)
       : state(std::move(state_store)),
+        clock(options.clock != nullptr ? std::move(options.clock)
+                                       : SystemClock()),
         log(options.log_level, std::move(options.log_sink)) {}
 
   std::shared_ptr<const Snapshot> Load() const noexcept {
@@ -254,6 +289,7 @@ struct Router::Impl {
   }
 
   std::shared_ptr<StateStore> state;
+  std::shared_ptr<const Clock> clock;
   std::atomic<std::shared_ptr<const Snapshot>> snapshot;
   std::mutex update_mutex;                   // serialises Update/SetAccounts
   internal::Log log;
@@ -292,7 +328,8 @@ Result<Assignment> Router::Route(const Lead& lead) noexcept {
     existing->repeated = true;
     return std::move(*existing);
   }
-  Trip trip(*snapshot, state, lead, ThreadScratch());
+  Trip trip(*snapshot, state, lead, ThreadScratch(),
+            RoutingInstant(lead, *impl_->clock));
   trip.Run();
   return std::move(trip.result());
 }
@@ -333,6 +370,23 @@ void Router::SetAccounts(AccountDirectory accounts) noexcept {
   auto next = std::make_shared<Snapshot>(*current);
   next->accounts = std::move(accounts);
   impl_->Publish(std::move(next));
+}
+
+Result<Instant> Router::NextAvailable(std::string_view rep_id,
+                                      Instant t) const {
+  std::shared_ptr<const Snapshot> snapshot = impl_->Load();
+  const CompiledRuleSet& rules = *snapshot->rules;
+  RepIndex rep = rules.roster->Find(rep_id);
+  if (rep == kNoRep) {
+    return Status::NotFound("unknown rep \"" + std::string(rep_id) + "\"");
+  }
+  if (!rules.roster->rep(rep).active) {
+    return Status::FailedPrecondition("rep \"" + std::string(rep_id) +
+                                      "\" is inactive");
+  }
+  if (std::optional<Instant> next = rules.schedules[rep].Next(t)) return *next;
+  return Status::NotFound("rep \"" + std::string(rep_id) +
+                          "\" has no working time in the next 400 days");
 }
 
 std::optional<Assignment> Router::Find(std::string_view lead_id) const {

@@ -14,6 +14,7 @@
 
 #include "leadroute/account_directory.h"
 #include "leadroute/assignment.h"
+#include "leadroute/clock.h"
 #include "leadroute/export.h"
 #include "leadroute/lead.h"
 #include "leadroute/rep.h"
@@ -30,6 +31,9 @@ struct RouterOptions {
   // Live state. Default (nullptr): a new in-memory store. Shared so that a
   // host may keep reading it, or hand the same store to a replacement Router.
   std::shared_ptr<StateStore> state{};
+  // The time of a lead without a valid `created_at`. Default (nullptr): the
+  // system clock. Read once per route.
+  std::shared_ptr<const Clock> clock{};
   // Accounts for the `hierarchy` strategy. Default: empty.
   AccountDirectory accounts{};
   // Logging is off unless a sink is given. Messages at `log_level` and above
@@ -68,6 +72,14 @@ class LEADROUTE_EXPORT Router {
   Status Update(RuleSet rules) noexcept;
   // Replaces the account directory.
   void SetAccounts(AccountDirectory accounts) noexcept;
+
+  // The first instant at or after `t` when rep `rep_id` is on its schedule
+  // (working hours, holidays, out of office; presence and caps are not
+  // considered), searching 400 days ahead. `t` itself when the rep has no
+  // schedule. kNotFound for an unknown rep or when there is no working time
+  // within the horizon; kFailedPrecondition for an inactive rep. Walks the
+  // days one by one: meant for explain and for holding leads, not per route.
+  Result<Instant> NextAvailable(std::string_view rep_id, Instant t) const;
 
   // The decision recorded for `lead_id`, if any.
   std::optional<Assignment> Find(std::string_view lead_id) const;

@@ -4,6 +4,7 @@
 #define LEADROUTE_RULE_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -11,6 +12,7 @@
 
 #include "leadroute/condition.h"
 #include "leadroute/export.h"
+#include "leadroute/rep.h"
 #include "leadroute/version.h"
 
 LEADROUTE_NAMESPACE_BEGIN
@@ -44,6 +46,15 @@ struct Step {
   std::string params = "{}";
 };
 
+// When a rule applies, in the RuleSet's time zone (`settings.time_zone`).
+// Outside the window the rule is skipped as if its `when` were false.
+struct ActiveWindow {
+  std::vector<std::string> days{};  // "mon".."sun"; empty: every day
+  // Blocks as in a schedule ("22:00"-"06:00" crosses midnight and belongs
+  // to the day it starts); empty: all day.
+  std::vector<TimeBlock> hours{};
+};
+
 struct Rule {
   std::string id{};        // unique within the RuleSet; reported in decisions
   Condition when{};        // default: always
@@ -53,6 +64,8 @@ struct Rule {
   // round-robin fairness. Empty: the rule id.
   std::string rotation{};
   OnEmpty on_empty = OnEmpty::kNextRule;
+  // nullopt: always active.
+  std::optional<ActiveWindow> active{};
   std::string description{};  // free text for people; not used in routing
 };
 

@@ -34,6 +34,8 @@ class StrategyRegistry;
 struct RuleSetSettings {
   // Seeds the `random` picker (mixed with each step's path). Default 0.
   uint64_t seed = 0;
+  // IANA zone of the rules' active windows. Empty: UTC.
+  std::string time_zone{};
 };
 
 // The plain-data form of a RuleSet, as in the JSON format (docs/config.md).

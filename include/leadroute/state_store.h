@@ -15,6 +15,7 @@
 
 #include "leadroute/assignment.h"
 #include "leadroute/candidate_set.h"
+#include "leadroute/clock.h"
 #include "leadroute/export.h"
 #include "leadroute/rep.h"
 #include "leadroute/roster.h"
@@ -29,8 +30,8 @@ struct RepStatus {
   int32_t open = 0;  // leads assigned and not released
 };
 
-// How Claim chooses among the candidates. Reps at `max_open` are skipped in
-// every order; ties always go to the lower roster index.
+// How Claim chooses among the candidates. Reps at `max_open` or at a
+// time-based cap are skipped in every order; ties always go to the lower roster index.
 enum class PickOrder : uint8_t {
   kLeastRecent,     // least recently assigned in the rotation
   kSmoothWeighted,  // smooth weighted round robin by `Rep::weight`
@@ -57,6 +58,9 @@ struct ClaimRequest {
   uint64_t seed = 0;          // kRandom: seeds the rotation's generator
   // The decision to record; Claim fills in `owner`.
   const Assignment* decision = nullptr;
+  // The routing instant (the lead's `created_at`, else the clock's now):
+  // the time the claim counts at for time-based caps.
+  Instant at{};
 };
 
 struct ClaimResult {
@@ -105,6 +109,16 @@ class LEADROUTE_EXPORT StateStore {
 
   // Status by rep id (unknown reps: available with no load).
   virtual RepStatus Get(std::string_view rep_id) const noexcept = 0;
+
+  // Whether rep `rep` is under its time-based caps (`Capacity::max_per_day`,
+  // `max_per_week`, `max_per_month`, `max_in_window`) for a claim at `at`.
+  // Read-only, for the narrow phase; Claim re-checks atomically. The default
+  // says yes (a store that does not keep claim history enforces no
+  // time-based caps).
+  virtual bool UnderTimeCaps(const Roster& /*roster*/, RepIndex /*rep*/,
+                             Instant /*at*/) const noexcept {
+    return true;
+  }
 };
 
 // A StateStore for one process: lock-free reads, one mutex around Claim.

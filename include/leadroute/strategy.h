@@ -20,6 +20,7 @@
 
 #include "leadroute/account_directory.h"
 #include "leadroute/candidate_set.h"
+#include "leadroute/clock.h"
 #include "leadroute/export.h"
 #include "leadroute/lead.h"
 #include "leadroute/roster.h"
@@ -98,6 +99,21 @@ class StepContext {
                          const ClaimPolicy& policy) noexcept = 0;
   // The id of the rule being evaluated.
   virtual std::string_view rule_id() const noexcept = 0;
+  // The routing instant: the lead's `created_at` when it is a valid RFC 3339
+  // date-time, else the Router's clock at the start of the route. The
+  // default (for contexts built outside a Router) is the system clock.
+  virtual Instant now() const noexcept { return SystemClock()->Now(); }
+  // Whether rep `rep` is on its schedule (`Rep::schedule`: working hours,
+  // holidays, out of office) at `now()`. Allocation-free. The default (for
+  // contexts built outside a Router) says every rep is.
+  virtual bool OnSchedule(RepIndex /*rep*/) const noexcept { return true; }
+  // Whether rep `rep` is under its time-based caps at `now()`
+  // (`StateStore::UnderTimeCaps`). The default says every rep is.
+  virtual bool UnderTimeCaps(RepIndex /*rep*/) const noexcept { return true; }
+  // Asks that the lead go to the RuleSet's fallback owner if the candidates
+  // are empty after this step, whatever the rule's `on_empty` says (the
+  // `availability` option `when_nobody: fallback`). Ignored by default.
+  virtual void RequestFallback() noexcept {}
 
  protected:
   ~StepContext() = default;

@@ -11,11 +11,15 @@
 #ifndef LEADROUTE_TESTING_H_
 #define LEADROUTE_TESTING_H_
 
+#include <atomic>
+#include <chrono>
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "leadroute/clock.h"
 #include "leadroute/lead.h"
 #include "leadroute/rep.h"
 #include "leadroute/router.h"
@@ -60,8 +64,25 @@ class RepBuilder {
     return *this;
   }
   RepBuilder& MaxOpen(int v) { rep_.capacity.max_open = v; return *this; }
+  RepBuilder& MaxPerDay(int v) { rep_.capacity.max_per_day = v; return *this; }
+  RepBuilder& MaxPerWeek(int v) {
+    rep_.capacity.max_per_week = v;
+    return *this;
+  }
+  RepBuilder& MaxPerMonth(int v) {
+    rep_.capacity.max_per_month = v;
+    return *this;
+  }
+  RepBuilder& MaxInWindow(int count, int hours) {
+    rep_.capacity.max_in_window = RollingCap{count, hours};
+    return *this;
+  }
   RepBuilder& TimeZone(std::string v) {
     rep_.time_zone = std::move(v);
+    return *this;
+  }
+  RepBuilder& Schedule(leadroute::Schedule v) {
+    rep_.schedule = std::move(v);
     return *this;
   }
   RepBuilder& Inactive() { rep_.active = false; return *this; }
@@ -78,6 +99,28 @@ inline RepBuilder MakeRep(std::string id,
   b.Teams(std::move(teams));
   return b;
 }
+
+// A Clock the test sets and advances; thread-safe.
+//
+//   auto clock = std::make_shared<testing::FakeClock>(
+//       *ParseInstant("2024-03-10T12:00:00Z"));
+//   RouterOptions options; options.clock = clock;
+class FakeClock final : public Clock {
+ public:
+  explicit FakeClock(Instant now = Instant{}) : ms_(Count(now)) {}
+  std::string_view Name() const noexcept override { return "fake"; }
+  Instant Now() const noexcept override {
+    return Instant(std::chrono::milliseconds(ms_.load()));
+  }
+  void Set(Instant now) noexcept { ms_.store(Count(now)); }
+  void Advance(std::chrono::milliseconds by) noexcept { ms_ += by.count(); }
+
+ private:
+  static int64_t Count(Instant t) noexcept {
+    return static_cast<int64_t>(t.time_since_epoch().count());
+  }
+  std::atomic<int64_t> ms_;
+};
 
 // `MakeLead("L1", {{"country", "DE"}, {"score", 80}})`.
 inline Lead MakeLead(std::string id,
@@ -109,6 +152,10 @@ class RuleSetBuilder {
   }
   RuleSetBuilder& FallbackRep(std::string id) {
     config_.fallback = Owner::Rep(std::move(id));
+    return *this;
+  }
+  RuleSetBuilder& TimeZone(std::string zone) {
+    config_.settings.time_zone = std::move(zone);
     return *this;
   }
   RuleSetBuilder& Seed(uint64_t seed) {

@@ -13,17 +13,15 @@
 #include "config/json_util.h"
 #include "config/rule_set_json.h"
 #include "config/step_params.h"
+#include "time/local_time.h"
+#include "time/schedule.h"
 #include "util/text.h"
 
 namespace leadroute::internal {
 namespace {
 
 bool KnownTimeZone(const std::string& name) {
-  try {
-    return date::locate_zone(name) != nullptr;
-  } catch (const std::exception&) {
-    return false;
-  }
+  return FindZone(name) != nullptr;
 }
 
 // The StrategyBuildContext a factory sees for one step.
@@ -68,6 +66,7 @@ class Compiler {
     const RuleSetConfig& c = out_->config;
     CheckTeams(c);
     CheckReps(c);
+    CheckSettings(c);
     out_->roster = RosterBuilder::Build(c.reps, c.teams);
     CheckFallback(c);
     for (size_t i = 0; i < c.rules.size(); ++i) CompileRule(i);
@@ -118,6 +117,27 @@ class Compiler {
               fmt::format("found {}, expected 0 or more",
                           *rep.capacity.max_open));
       }
+      const std::pair<const char*, const std::optional<int>*> counts[] = {
+          {"max_per_day", &rep.capacity.max_per_day},
+          {"max_per_week", &rep.capacity.max_per_week},
+          {"max_per_month", &rep.capacity.max_per_month}};
+      for (const auto& [key, cap] : counts) {
+        if (cap->has_value() && **cap < 0) {
+          Error(fmt::format("{}/capacity/{}", base, key),
+                fmt::format("found {}, expected 0 or more", **cap));
+        }
+      }
+      if (const auto& w = rep.capacity.max_in_window) {
+        if (w->count < 0) {
+          Error(base + "/capacity/max_in_window/count",
+                fmt::format("found {}, expected 0 or more", w->count));
+        }
+        if (w->hours < 1 || w->hours > 744) {
+          Error(base + "/capacity/max_in_window/hours",
+                fmt::format("found {}, expected 1 to 744 (31 days)",
+                            w->hours));
+        }
+      }
       for (size_t j = 0; j < rep.teams.size(); ++j) {
         if (!team_ids_.contains(rep.teams[j])) {
           Error(fmt::format("{}/teams/{}", base, j),
@@ -132,12 +152,72 @@ class Compiler {
                           "such as \"Europe/Berlin\"",
                           rep.time_zone));
       }
+      out_->schedules.push_back(CompiledSchedule::ForRep(rep, base, errors_));
       for (const auto& [name, value] : rep.attributes) {
         if (name.empty()) {
           Error(base + "/attributes", "found an empty attribute name");
         }
       }
     }
+  }
+
+  void CheckSettings(const RuleSetConfig& c) {
+    if (c.settings.time_zone.empty()) return;
+    out_->zone = FindZone(c.settings.time_zone);
+    if (out_->zone == nullptr) {
+      Error("/settings/time_zone",
+            fmt::format("unknown time zone \"{}\", expected an IANA name "
+                        "such as \"Europe/Berlin\"",
+                        c.settings.time_zone));
+    }
+  }
+
+  void CompileWindow(const ActiveWindow& window, const std::string& path,
+                     CompiledRule& compiled) {
+    std::vector<int> days;
+    for (size_t k = 0; k < window.days.size(); ++k) {
+      if (std::optional<int> d = ParseDayName(window.days[k])) {
+        days.push_back(*d);
+      } else {
+        Error(fmt::format("{}/days/{}", path, k),
+              fmt::format("found \"{}\", expected one of: mon, tue, wed, "
+                          "thu, fri, sat, sun",
+                          window.days[k]));
+      }
+    }
+    std::vector<std::pair<int, int>> blocks;
+    for (size_t k = 0; k < window.hours.size(); ++k) {
+      const TimeBlock& b = window.hours[k];
+      std::string at = fmt::format("{}/hours/{}", path, k);
+      std::optional<int> start = ParseTimeOfDay(b.start);
+      std::optional<int> end = ParseTimeOfDay(b.end);
+      if (!start || *start == kMinutesPerDay) {
+        Error(at + "/0", fmt::format("found \"{}\", expected a start time "
+                                     "\"HH:MM\" from 00:00 to 23:59",
+                                     b.start));
+      }
+      if (!end) {
+        Error(at + "/1", fmt::format("found \"{}\", expected an end time "
+                                     "\"HH:MM\" from 00:00 to 24:00",
+                                     b.end));
+      }
+      if (!start || !end || *start == kMinutesPerDay) continue;
+      if (*start == *end || (*start == 0 && *end == 0)) {
+        Error(at, fmt::format("the block [\"{}\", \"{}\"] is empty", b.start,
+                              b.end));
+        continue;
+      }
+      for (const auto& [s, e] : blocks) {
+        int e1 = e > s ? e : e + kMinutesPerDay;
+        int e2 = *end > *start ? *end : *end + kMinutesPerDay;
+        if (*start < e1 && s < e2) {
+          Error(at, "overlaps an earlier block of \"hours\"");
+          break;
+        }
+      }
+      blocks.push_back({*start, *end});
+    }
+    compiled.active = CompiledSchedule::Window(out_->zone, days, blocks);
   }
 
   void CheckFallback(const RuleSetConfig& c) {
@@ -182,6 +262,7 @@ class Compiler {
       Error(base + "/id", fmt::format("duplicate rule id \"{}\"", rule.id));
     }
 
+    if (rule.active) CompileWindow(*rule.active, base + "/active", compiled);
     compiled.when = CompiledCondition::Compile(rule.when, base + "/when",
                                                out_->fields, errors_);
 

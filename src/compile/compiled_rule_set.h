@@ -17,6 +17,7 @@
 #include "leadroute/rule.h"
 #include "leadroute/rule_set.h"
 #include "leadroute/strategy.h"
+#include "time/schedule.h"
 
 namespace leadroute::internal {
 
@@ -36,6 +37,7 @@ struct CompiledRule {
   std::vector<CompiledStep> steps;
   OnEmpty on_empty = OnEmpty::kNextRule;
   uint64_t seed = 0;     // settings.seed mixed with the rule id
+  CompiledSchedule active;  // the rule's window; always when it has none
 };
 
 struct CompiledRuleSet {
@@ -46,6 +48,8 @@ struct CompiledRuleSet {
   Owner fallback;
   RepIndex fallback_rep = kNoRep;  // when the fallback is a rep
   std::string hash;
+  std::vector<CompiledSchedule> schedules;  // by RepIndex
+  const date::time_zone* zone = nullptr;    // settings.time_zone; nullptr: UTC
 
   // Validates and compiles; every error is collected with its path.
   static Result<RuleSet> Compile(RuleSetConfig config,

@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "config/json_util.h"
+#include "time/local_time.h"
 
 namespace leadroute::internal {
 namespace {
@@ -19,16 +20,23 @@ namespace {
 constexpr std::string_view kTopKeys[] = {"$schema", "name",  "settings",
                                          "teams",   "reps",  "rules",
                                          "fallback"};
-constexpr std::string_view kSettingsKeys[] = {"seed"};
+constexpr std::string_view kSettingsKeys[] = {"seed", "time_zone"};
 constexpr std::string_view kTeamKeys[] = {"id", "name"};
 constexpr std::string_view kRepKeys[] = {
     "id",          "name",       "email",    "teams",    "tier",
     "weight",      "territories", "industries", "products", "languages",
-    "attributes",  "capacity",   "time_zone", "active"};
-constexpr std::string_view kCapacityKeys[] = {"max_open"};
+    "attributes",  "capacity",   "time_zone", "schedule", "active"};
+constexpr std::string_view kScheduleKeys[] = {"time_zone", "weekly", "holidays",
+                                              "out_of_office"};
+constexpr std::string_view kOutOfOfficeKeys[] = {"from", "to", "note"};
+constexpr std::string_view kActiveKeys[] = {"days", "hours"};
+constexpr std::string_view kCapacityKeys[] = {
+    "max_open", "max_per_day", "max_per_week", "max_per_month",
+    "max_in_window"};
+constexpr std::string_view kWindowCapKeys[] = {"count", "hours"};
 constexpr std::string_view kRuleKeys[] = {"id",    "description", "when",
                                           "pool",  "steps",       "rotation",
-                                          "on_empty"};
+                                          "on_empty", "active"};
 constexpr std::string_view kPoolKeys[] = {"teams", "reps"};
 constexpr std::string_view kFallbackKeys[] = {"queue", "rep"};
 
@@ -222,6 +230,7 @@ class Reader {
                   "a non-negative integer");
       }
     }
+    String(value, path, "time_zone", settings.time_zone);
   }
 
   leadroute::Team Team(const Json& value, const std::string& path) {
@@ -271,8 +280,76 @@ class Reader {
       Capacity(*capacity, PointerJoin(path, "capacity"), rep.capacity);
     }
     String(value, path, "time_zone", rep.time_zone);
+    if (const Json* schedule = Member(value, "schedule")) {
+      rep.schedule = Schedule(*schedule, PointerJoin(path, "schedule"));
+    }
     Bool(value, path, "active", rep.active);
     return rep;
+  }
+
+  // [["09:00", "17:30"], ...]; values are checked when compiling.
+  std::vector<TimeBlock> Blocks(const Json& value, const std::string& path) {
+    std::vector<TimeBlock> out;
+    if (!value.is_array()) {
+      WrongType(path, value, "an array of blocks [\"HH:MM\", \"HH:MM\"]");
+      return out;
+    }
+    for (size_t i = 0; i < value.size(); ++i) {
+      const Json& b = value[i];
+      if (!b.is_array() || b.size() != 2 || !b[0].is_string() ||
+          !b[1].is_string()) {
+        WrongType(PointerJoin(path, i), b,
+                  "a block [\"HH:MM\", \"HH:MM\"] (start, end)");
+        continue;
+      }
+      out.push_back({b[0].get<std::string>(), b[1].get<std::string>()});
+    }
+    return out;
+  }
+
+  leadroute::Schedule Schedule(const Json& value, const std::string& path) {
+    leadroute::Schedule s;
+    if (!Object(value, path,
+                "a schedule with \"weekly\", \"holidays\", "
+                "\"out_of_office\"")) {
+      return s;
+    }
+    CheckKeys(value, path, kScheduleKeys, errors_);
+    String(value, path, "time_zone", s.time_zone);
+    if (const Json* weekly = Member(value, "weekly")) {
+      std::string weekly_path = PointerJoin(path, "weekly");
+      if (Object(*weekly, weekly_path,
+                 "days \"mon\"..\"sun\" to arrays of blocks")) {
+        CheckKeys(*weekly, weekly_path, kDayNames, errors_);
+        s.weekly.emplace();
+        for (size_t d = 0; d < kDayNames.size(); ++d) {
+          if (const Json* day = Member(*weekly, kDayNames[d])) {
+            (*s.weekly)[d] = Blocks(*day, PointerJoin(weekly_path, kDayNames[d]));
+          }
+        }
+      }
+    }
+    Strings(value, path, "holidays", s.holidays, "dates \"YYYY-MM-DD\"");
+    Elements(value, path, "out_of_office", "out-of-office",
+             [&](const Json& v, std::string at) {
+               OutOfOffice o;
+               if (Object(v, at, "{\"from\": ..., \"to\": ...}")) {
+                 CheckKeys(v, at, kOutOfOfficeKeys, errors_);
+                 for (const char* key : {"from", "to"}) {
+                   if (Member(v, key) == nullptr) {
+                     Error(PointerJoin(at, key),
+                           fmt::format("missing required key \"{}\"; "
+                                       "expected a date or an instant",
+                                       key));
+                   }
+                 }
+                 String(v, at, "from", o.from);
+                 String(v, at, "to", o.to);
+                 String(v, at, "note", o.note);
+               }
+               s.out_of_office.push_back(std::move(o));
+             });
+    return s;
   }
 
   // Flattens nested objects into dotted names ("skills.technical").
@@ -308,8 +385,37 @@ class Reader {
                 leadroute::Capacity& capacity) {
     if (!Object(value, path, "limits such as {\"max_open\": 20}")) return;
     CheckKeys(value, path, kCapacityKeys, errors_);
-    if (const Json* max_open = Member(value, "max_open")) {
-      std::string max_path = PointerJoin(path, "max_open");
+    Int(value, path, "max_open", capacity.max_open);
+    Int(value, path, "max_per_day", capacity.max_per_day);
+    Int(value, path, "max_per_week", capacity.max_per_week);
+    Int(value, path, "max_per_month", capacity.max_per_month);
+    if (const Json* window = Member(value, "max_in_window")) {
+      std::string window_path = PointerJoin(path, "max_in_window");
+      if (Object(*window, window_path,
+                 "{\"count\": n, \"hours\": h}: at most n claims in any h "
+                 "hours")) {
+        CheckKeys(*window, window_path, kWindowCapKeys, errors_);
+        std::optional<int> count, hours;
+        for (const char* key : {"count", "hours"}) {
+          if (Member(*window, key) == nullptr) {
+            Error(PointerJoin(window_path, key),
+                  fmt::format("missing required key \"{}\"; expected an "
+                              "integer",
+                              key));
+          }
+        }
+        Int(*window, window_path, "count", count);
+        Int(*window, window_path, "hours", hours);
+        if (count && hours) capacity.max_in_window = RollingCap{*count, *hours};
+      }
+    }
+  }
+
+  // An integer that fits an int.
+  void Int(const Json& object, const std::string& path, std::string_view key,
+           std::optional<int>& out) {
+    if (const Json* max_open = Member(object, key)) {
+      std::string max_path = PointerJoin(path, key);
       if (!max_open->is_number_integer()) {
         WrongType(max_path, *max_open, "an integer");
       } else if (max_open->is_number_unsigned()
@@ -321,7 +427,7 @@ class Reader {
                             std::numeric_limits<int>::max())) {
         WrongType(max_path, *max_open, "an integer of at most 2147483647");
       } else {
-        capacity.max_open = max_open->get<int>();
+        out = max_open->get<int>();
       }
     }
   }
@@ -353,6 +459,21 @@ class Reader {
                rule.steps.push_back(Step(v, step_path));
              });
     String(value, path, "rotation", rule.rotation);
+    if (const Json* active = Member(value, "active")) {
+      std::string active_path = PointerJoin(path, "active");
+      if (Object(*active, active_path,
+                 "{\"days\": [\"mon\", ...], \"hours\": [[\"09:00\", "
+                 "\"18:00\"]]}")) {
+        CheckKeys(*active, active_path, kActiveKeys, errors_);
+        ActiveWindow window;
+        Strings(*active, active_path, "days", window.days,
+                "days \"mon\"..\"sun\"");
+        if (const Json* hours = Member(*active, "hours")) {
+          window.hours = Blocks(*hours, PointerJoin(active_path, "hours"));
+        }
+        rule.active = std::move(window);
+      }
+    }
     if (const Json* on_empty = Member(value, "on_empty")) {
       std::string on_empty_path = PointerJoin(path, "on_empty");
       bool known = false;
@@ -636,6 +757,12 @@ OJson StepToJson(const leadroute::Step& step) {
   return out;
 }
 
+OJson BlocksToJson(const std::vector<TimeBlock>& blocks) {
+  OJson out = OJson::array();
+  for (const auto& b : blocks) out.push_back(OJson::array({b.start, b.end}));
+  return out;
+}
+
 OJson RepToJson(const leadroute::Rep& rep) {
   OJson out = OJson::object();
   out["id"] = rep.id;
@@ -655,10 +782,46 @@ OJson RepToJson(const leadroute::Rep& rep) {
     }
     out["attributes"] = std::move(attributes);
   }
-  if (rep.capacity.max_open) {
-    out["capacity"] = OJson{{"max_open", *rep.capacity.max_open}};
+  const leadroute::Capacity& cap = rep.capacity;
+  if (cap.max_open || cap.timed()) {
+    OJson capacity = OJson::object();
+    if (cap.max_open) capacity["max_open"] = *cap.max_open;
+    if (cap.max_per_day) capacity["max_per_day"] = *cap.max_per_day;
+    if (cap.max_per_week) capacity["max_per_week"] = *cap.max_per_week;
+    if (cap.max_per_month) capacity["max_per_month"] = *cap.max_per_month;
+    if (cap.max_in_window) {
+      capacity["max_in_window"] = OJson{{"count", cap.max_in_window->count},
+                                        {"hours", cap.max_in_window->hours}};
+    }
+    out["capacity"] = std::move(capacity);
   }
   PutString(out, "time_zone", rep.time_zone);
+  if (rep.schedule) {
+    const leadroute::Schedule& s = *rep.schedule;
+    OJson schedule = OJson::object();
+    PutString(schedule, "time_zone", s.time_zone);
+    if (s.weekly) {
+      OJson weekly = OJson::object();
+      for (size_t d = 0; d < kDayNames.size(); ++d) {
+        if ((*s.weekly)[d].empty()) continue;
+        weekly[std::string(kDayNames[d])] = BlocksToJson((*s.weekly)[d]);
+      }
+      schedule["weekly"] = std::move(weekly);
+    }
+    PutStrings(schedule, "holidays", s.holidays);
+    if (!s.out_of_office.empty()) {
+      OJson list = OJson::array();
+      for (const auto& o : s.out_of_office) {
+        OJson entry = OJson::object();
+        entry["from"] = o.from;
+        entry["to"] = o.to;
+        PutString(entry, "note", o.note);
+        list.push_back(std::move(entry));
+      }
+      schedule["out_of_office"] = std::move(list);
+    }
+    out["schedule"] = std::move(schedule);
+  }
   if (!rep.active) out["active"] = false;
   return out;
 }
@@ -680,6 +843,14 @@ OJson RuleToJson(const leadroute::Rule& rule) {
     out["steps"] = std::move(steps);
   }
   PutString(out, "rotation", rule.rotation);
+  if (rule.active) {
+    OJson active = OJson::object();
+    PutStrings(active, "days", rule.active->days);
+    if (!rule.active->hours.empty()) {
+      active["hours"] = BlocksToJson(rule.active->hours);
+    }
+    out["active"] = std::move(active);
+  }
   if (rule.on_empty != OnEmpty::kNextRule) {
     for (const auto& [name, v] : kOnEmpty) {
       if (v == rule.on_empty) out["on_empty"] = std::string(name);
@@ -700,8 +871,11 @@ RuleSetConfig ParseRuleSetJson(std::string_view json,
 std::string RuleSetConfigToJson(const RuleSetConfig& config) {
   OJson out = OJson::object();
   PutString(out, "name", config.name);
-  if (config.settings.seed != 0) {
-    out["settings"] = OJson{{"seed", config.settings.seed}};
+  if (config.settings.seed != 0 || !config.settings.time_zone.empty()) {
+    OJson settings = OJson::object();
+    if (config.settings.seed != 0) settings["seed"] = config.settings.seed;
+    PutString(settings, "time_zone", config.settings.time_zone);
+    out["settings"] = std::move(settings);
   }
   if (!config.teams.empty()) {
     OJson teams = OJson::array();

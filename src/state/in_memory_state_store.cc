@@ -9,6 +9,12 @@
 // without locking. Views are never freed before the store: a reader may hold
 // one at any time, and this costs one pointer per rep per attached roster.
 //
+// Claim history. Reps with a time-based cap keep the routing instants of
+// their claims (`RepState::claims`, under the rep's own small mutex so the
+// availability step can count without taking the store's lock), trimmed on
+// every claim to the longest window any of their caps needs (32 days for a
+// monthly cap) and to at most kMaxHistory entries.
+//
 // Rotation state (last-assigned sequence number, smooth-WRR current weight)
 // is keyed by rotation key and rep id; each rotation caches RepIndex ->
 // entry for the roster it last served, rebuilt when another roster claims.
@@ -16,6 +22,7 @@
 #include <atomic>
 #include <cmath>
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -27,6 +34,7 @@
 #include <vector>
 
 #include "leadroute/state_store.h"
+#include "time/local_time.h"
 #include "util/text.h"
 
 LEADROUTE_NAMESPACE_BEGIN
@@ -38,15 +46,82 @@ LEADROUTE_NAMESPACE_END
 namespace leadroute::internal {
 namespace {
 
+constexpr size_t kMaxHistory = 1 << 16;
+
 struct RepState {
   std::atomic<int32_t> open{0};
   std::atomic<uint8_t> presence{static_cast<uint8_t>(Presence::kAvailable)};
+  mutable std::mutex claims_mu;
+  std::deque<Instant> claims;  // routing instants, in claim order
+};
+
+// A rep's time-based caps and the zone its days are counted in.
+struct TimeCaps {
+  Capacity capacity;
+  const date::time_zone* zone = nullptr;  // nullptr: UTC
+  std::chrono::milliseconds keep{0};      // history needed by the caps
 };
 
 struct RosterView {
   uint64_t uid = 0;
   std::vector<RepState*> reps;  // by RepIndex
+  std::vector<std::optional<TimeCaps>> caps;  // by RepIndex; only when timed
 };
+
+using std::chrono::days;
+using std::chrono::hours;
+using std::chrono::milliseconds;
+using LocalMinutes = date::local_time<std::chrono::minutes>;
+
+// Claims in [from, to) among `claims`.
+int64_t CountBetween(const std::deque<Instant>& claims, Instant from,
+                     Instant to) noexcept {
+  int64_t n = 0;
+  for (Instant c : claims) n += (c >= from && c < to) ? 1 : 0;
+  return n;
+}
+
+// Whether a claim at `at` stays within every time-based cap.
+bool UnderCaps(const TimeCaps& caps, const RepState& state,
+               Instant at) noexcept {
+  std::lock_guard<std::mutex> lock(state.claims_mu);
+  const Capacity& c = caps.capacity;
+  const auto& claims = state.claims;
+  auto over = [&](const std::optional<int>& cap, Instant from, Instant to) {
+    return cap.has_value() && CountBetween(claims, from, to) >= *cap;
+  };
+  const LocalMinutes local = ToLocal(caps.zone, at);
+  const date::local_days today = std::chrono::floor<date::days>(local);
+  if (c.max_per_day &&
+      over(c.max_per_day, FirstAtOrAfter(caps.zone, today),
+           FirstAtOrAfter(caps.zone, today + date::days(1)))) {
+    return false;
+  }
+  if (c.max_per_week) {
+    date::local_days monday = today - date::days(DayIndex(today));
+    if (over(c.max_per_week, FirstAtOrAfter(caps.zone, monday),
+             FirstAtOrAfter(caps.zone, monday + date::days(7)))) {
+      return false;
+    }
+  }
+  if (c.max_per_month) {
+    date::year_month_day ymd(today);
+    const date::year_month month = ymd.year() / ymd.month();
+    const date::local_days first(month / 1);
+    const date::local_days next((month + date::months(1)) / 1);
+    if (over(c.max_per_month, FirstAtOrAfter(caps.zone, first),
+             FirstAtOrAfter(caps.zone, next))) {
+      return false;
+    }
+  }
+  if (c.max_in_window) {
+    const auto window = hours(c.max_in_window->hours);
+    int64_t n = 0;
+    for (Instant claim : claims) n += (claim > at - window && claim <= at);
+    if (n >= c.max_in_window->count) return false;
+  }
+  return true;
+}
 
 struct RotationEntry {
   uint64_t last_seq = 0;  // 0 = never assigned in this rotation
@@ -128,8 +203,18 @@ class InMemoryStateStore final : public StateStore {
       std::string key = record.lead_id;
       leads_.emplace(std::move(key), std::move(record));
 
-      // Commit; nothing below allocates or throws.
       RepState& state = *view.reps[choice.rep];
+      if (const auto& caps = view.caps[choice.rep]) {
+        // May allocate: done before the commit below, which cannot fail.
+        std::lock_guard<std::mutex> claims_lock(state.claims_mu);
+        state.claims.push_back(request.at);
+        while (!state.claims.empty() &&
+               (state.claims.size() > kMaxHistory ||
+                state.claims.front() < request.at - caps->keep)) {
+          state.claims.pop_front();
+        }
+      }
+      // Commit; nothing below allocates or throws.
       state.open.store(state.open.load(std::memory_order_relaxed) + 1,
                        std::memory_order_relaxed);
       rotation.by_index[choice.rep]->last_seq = ++seq_;
@@ -144,6 +229,14 @@ class InMemoryStateStore final : public StateStore {
     } catch (...) {
       return ClaimResult{};
     }
+  }
+
+  bool UnderTimeCaps(const Roster& roster, RepIndex rep,
+                     Instant at) const noexcept override {
+    const RosterView* view = FindPublished(roster.uid());
+    if (view == nullptr || rep >= view->caps.size()) return true;
+    const std::optional<TimeCaps>& caps = view->caps[rep];
+    return !caps || UnderCaps(*caps, *view->reps[rep], at);
   }
 
   ClaimResult Record(const Assignment& decision) noexcept override {
@@ -271,8 +364,25 @@ class InMemoryStateStore final : public StateStore {
     auto view = std::make_unique<RosterView>();
     view->uid = roster.uid();
     view->reps.reserve(roster.size());
+    view->caps.resize(roster.size());
     for (RepIndex i = 0; i < roster.size(); ++i) {
       view->reps.push_back(&StateLocked(roster.id(i)));
+      const Rep& rep = roster.rep(i);
+      if (!rep.capacity.timed()) continue;
+      TimeCaps caps;
+      caps.capacity = rep.capacity;
+      std::string zone = rep.schedule && !rep.schedule->time_zone.empty()
+                             ? rep.schedule->time_zone
+                             : rep.time_zone;
+      if (!zone.empty()) caps.zone = FindZone(zone);
+      if (rep.capacity.max_per_day) caps.keep = days(2);
+      if (rep.capacity.max_per_week) caps.keep = days(9);
+      if (rep.capacity.max_per_month) caps.keep = days(33);
+      if (rep.capacity.max_in_window) {
+        caps.keep = std::max<milliseconds>(
+            caps.keep, hours(rep.capacity.max_in_window->hours + 1));
+      }
+      view->caps[i] = std::move(caps);
     }
     return *views_.emplace(roster.uid(), std::move(view)).first->second;
   }
@@ -297,14 +407,18 @@ class InMemoryStateStore final : public StateStore {
     return rotation;
   }
 
-  // A rep may take a lead: active and under its `max_open`.
+  // A rep may take a lead at `at`: active, under its `max_open` and its
+  // time-based caps.
   static bool Eligible(const Roster& roster, const RosterView& view,
-                       RepIndex i) noexcept {
+                       RepIndex i, Instant at) noexcept {
     const Rep& rep = roster.rep(i);
     if (!rep.active) return false;
     if (rep.capacity.max_open.has_value() &&
         view.reps[i]->open.load(std::memory_order_relaxed) >=
             *rep.capacity.max_open) {
+      return false;
+    }
+    if (view.caps[i] && !UnderCaps(*view.caps[i], *view.reps[i], at)) {
       return false;
     }
     return true;
@@ -316,7 +430,7 @@ class InMemoryStateStore final : public StateStore {
                               const RosterView& view, Fn&& fn) {
     if (request.candidates == nullptr) return;
     request.candidates->ForEach([&](RepIndex i) {
-      if (i < roster.size() && Eligible(roster, view, i)) fn(i);
+      if (i < roster.size() && Eligible(roster, view, i, request.at)) fn(i);
     });
   }
 
@@ -412,7 +526,7 @@ class InMemoryStateStore final : public StateStore {
       }
       case PickOrder::kPreference: {
         for (RepIndex i : request.policy.preference) {
-          if (i < roster.size() && Eligible(roster, view, i)) {
+          if (i < roster.size() && Eligible(roster, view, i, request.at)) {
             choice.rep = i;
             break;
           }
@@ -433,7 +547,7 @@ class InMemoryStateStore final : public StateStore {
     double total = 0;
     request.candidates->ForEach([&](RepIndex i) {
       if (i >= roster.size()) return;
-      if (i != picked && !Eligible(roster, view, i)) return;
+      if (i != picked && !Eligible(roster, view, i, request.at)) return;
       double weight = roster.rep(i).weight;
       rotation.by_index[i]->current += weight;
       total += weight;

@@ -1,5 +1,6 @@
 // `availability`: drops the reps who cannot take a lead right now: inactive,
-// with a presence the step does not allow, or (with `capacity`) at max_open.
+// off their schedule at the routing instant (with `schedule`), with a
+// presence the step does not allow, or (with `capacity`) at max_open.
 #include <fmt/format.h>
 
 #include <cstdint>
@@ -19,12 +20,18 @@ constexpr uint8_t PresenceBit(Presence p) noexcept {
   return static_cast<uint8_t>(1u << static_cast<unsigned>(p));
 }
 
+// What the step does when it leaves nobody.
+enum class WhenNobody : uint8_t { kNextRule, kFallback, kRelaxToAway };
+
 class AvailabilityStrategy final : public Strategy {
  public:
-  AvailabilityStrategy(uint8_t presence_mask, bool capacity,
-                       CandidateSet active, std::vector<int32_t> max_open)
-      : presence_mask_(presence_mask),
+  AvailabilityStrategy(uint8_t presence_mask, bool capacity, bool schedule,
+                       WhenNobody when_nobody, CandidateSet active,
+                       std::vector<int32_t> max_open)
+      : when_nobody_(when_nobody),
+        presence_mask_(presence_mask),
         capacity_(capacity),
+        schedule_(schedule),
         active_(std::move(active)),
         max_open_(std::move(max_open)) {}
 
@@ -36,19 +43,47 @@ class AvailabilityStrategy final : public Strategy {
   StepResult Apply(const LeadView& /*lead*/, CandidateSet& candidates,
                    StepContext& ctx) const noexcept override {
     candidates &= active_;
-    for (RepIndex i = candidates.first(); i != kNoRep; i = candidates.next(i)) {
-      RepStatus status = ctx.Status(i);
-      if ((presence_mask_ & PresenceBit(status.presence)) == 0 ||
-          (capacity_ && status.open >= max_open_[i])) {
-        candidates.reset(i);
+    if (when_nobody_ == WhenNobody::kRelaxToAway &&
+        (presence_mask_ & PresenceBit(Presence::kAway)) == 0) {
+      // Keep the away reps aside (a bitset copy: no allocation once the
+      // thread's candidate sets have grown) in case nobody is available.
+      thread_local CandidateSet away;
+      away = candidates;
+      Filter(candidates, ctx, presence_mask_);
+      if (candidates.empty()) {
+        Filter(away, ctx, PresenceBit(Presence::kAway));
+        candidates = away;
       }
+    } else {
+      Filter(candidates, ctx, presence_mask_);
+    }
+    if (candidates.empty() && when_nobody_ == WhenNobody::kFallback) {
+      ctx.RequestFallback();
     }
     return StepResult::Narrowed();
   }
 
  private:
+  void Filter(CandidateSet& candidates, StepContext& ctx,
+              uint8_t mask) const noexcept {
+    for (RepIndex i = candidates.first(); i != kNoRep; i = candidates.next(i)) {
+      if (schedule_ && !ctx.OnSchedule(i)) {
+        candidates.reset(i);
+        continue;
+      }
+      RepStatus status = ctx.Status(i);
+      if ((mask & PresenceBit(status.presence)) == 0 ||
+          (capacity_ &&
+           (status.open >= max_open_[i] || !ctx.UnderTimeCaps(i)))) {
+        candidates.reset(i);
+      }
+    }
+  }
+
+  WhenNobody when_nobody_;
   uint8_t presence_mask_;
   bool capacity_;
+  bool schedule_;
   CandidateSet active_;
   std::vector<int32_t> max_open_;  // int32 max when uncapped
 };
@@ -78,6 +113,20 @@ StrategyPtr NewAvailabilityStrategy(StrategyBuildContext& ctx) {
     }
   }
   bool capacity = params.Bool("capacity").value_or(true);
+  bool schedule = params.Bool("schedule").value_or(true);
+  WhenNobody when_nobody = WhenNobody::kNextRule;
+  if (std::optional<std::string> name = params.String("when_nobody")) {
+    if (*name == "fallback") {
+      when_nobody = WhenNobody::kFallback;
+    } else if (*name == "relax_to_away") {
+      when_nobody = WhenNobody::kRelaxToAway;
+    } else if (*name != "next_rule") {
+      params.Error("when_nobody",
+                   fmt::format("found \"{}\", expected one of: next_rule, "
+                               "fallback, relax_to_away",
+                               *name));
+    }
+  }
   if (!params.ok()) {
     return Status::InvalidArgument("invalid availability step at " +
                                    ctx.path());
@@ -93,7 +142,7 @@ StrategyPtr NewAvailabilityStrategy(StrategyBuildContext& ctx) {
     if (rep.capacity.max_open) max_open[i] = *rep.capacity.max_open;
   }
   return std::unique_ptr<Strategy>(std::make_unique<AvailabilityStrategy>(
-      mask, capacity, std::move(active), std::move(max_open)));
+      mask, capacity, schedule, when_nobody, std::move(active), std::move(max_open)));
 }
 
 }  // namespace leadroute::internal
