@@ -153,7 +153,25 @@ TEST_F(LeadrouteCli, ValidateShowsTheDocumentRootAsSlash) {
   std::string bad = Write("broken.json", "{\"reps\": [\n");
   Outcome run = Leadroute("validate " + Quote(bad));
   EXPECT_EQ(run.exit_code, 1);
-  EXPECT_THAT(run.err, HasSubstr(bad + ": /: "));
+  EXPECT_THAT(run.err, HasSubstr(": /: invalid JSON"));
+}
+
+TEST_F(LeadrouteCli, ValidateShowsLineAndColumnOfBrokenJson) {
+  std::string bad = Write("broken.json",
+                          "{\n  \"reps\": [\n    {\"id\": \"a\",, }\n  ]\n}\n");
+  Outcome run = Leadroute("validate " + Quote(bad));
+  EXPECT_EQ(run.exit_code, 1);
+  // FILE:LINE:COLUMN: first, as compilers print it.
+  EXPECT_THAT(run.err, HasSubstr(bad + ":3:16: /: invalid JSON at line 3, "
+                                       "column 16"));
+
+  Outcome json = Leadroute("validate --json " + Quote(bad));
+  EXPECT_EQ(json.exit_code, 1);
+  auto doc = nlohmann::json::parse(json.out);
+  ASSERT_EQ(doc["errors"].size(), 1u) << json.out;
+  EXPECT_EQ(doc["errors"][0]["path"], "");
+  EXPECT_EQ(doc["errors"][0]["line"], 3);
+  EXPECT_EQ(doc["errors"][0]["column"], 16);
 }
 
 TEST_F(LeadrouteCli, ValidateUnreadableFileFailsToLoad) {
@@ -332,6 +350,245 @@ TEST_F(LeadrouteCli, HelpShowsAnExampleForEachCommand) {
   EXPECT_EQ(route.exit_code, 0);
   EXPECT_THAT(route.out, HasSubstr("Example:"));
   EXPECT_THAT(route.out, HasSubstr("leadroute route --rules"));
+  for (const char* verb : {"lint", "simulate", "diff"}) {
+    Outcome help = Leadroute(std::string(verb) + " --help");
+    EXPECT_EQ(help.exit_code, 0) << verb;
+    EXPECT_THAT(help.out, HasSubstr("Example:")) << verb;
+    EXPECT_THAT(help.out, HasSubstr(std::string("leadroute ") + verb + " "))
+        << verb;
+  }
+}
+
+// Golden outputs live in tests/cli/golden/. After an intended change of the
+// output or of examples/data/, regenerate them with
+//   LEADROUTE_UPDATE_GOLDEN=1 build/<dir>/tests/leadroute_tests
+//     --gtest_filter='LeadrouteCli.*'
+// and review the diff.
+void ExpectGolden(const std::string& name, const std::string& actual) {
+  fs::path path = fs::path(LEADROUTE_SOURCE_DIR) / "tests/cli/golden" / name;
+  if (std::getenv("LEADROUTE_UPDATE_GOLDEN") != nullptr) {
+    std::ofstream(path, std::ios::binary) << actual;
+    return;
+  }
+  ASSERT_TRUE(fs::exists(path)) << path;
+  EXPECT_EQ(actual, ReadText(path))
+      << "differs from " << path
+      << "; set LEADROUTE_UPDATE_GOLDEN=1 to accept the new output";
+}
+
+// Shipped example data, relative to the source directory the program runs
+// in, so outputs hold no machine-specific paths.
+constexpr const char* kDemo =
+    "--rules examples/data/rules.json --accounts examples/data/accounts.json "
+    "--leads examples/data/leads.jsonl";
+
+int Count(const std::string& text, const std::string& needle) {
+  int n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + needle.size())) {
+    ++n;
+  }
+  return n;
+}
+
+TEST_F(LeadrouteCli, SimulateDemoMatchesGolden) {
+  Outcome text = Leadroute(std::string("simulate ") + kDemo);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("Leads per rep"));
+  EXPECT_THAT(text.out, HasSubstr("Gini"));
+  EXPECT_THAT(text.out, HasSubstr("reached max_open"));
+  // Timing is on stderr only, so stdout is reproducible.
+  EXPECT_THAT(text.out, Not(HasSubstr("leads/s")));
+  EXPECT_THAT(text.err, HasSubstr("leads/s"));
+  ExpectGolden("simulate.txt", text.out);
+
+  Outcome json = Leadroute(std::string("simulate --json ") + kDemo);
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  auto doc = nlohmann::json::parse(json.out);
+  int64_t per_owner = 0;
+  for (const auto& rep : doc["reps"]) per_owner += rep["leads"].get<int64_t>();
+  for (const auto& queue : doc["queues"]) {
+    per_owner += queue["leads"].get<int64_t>();
+  }
+  EXPECT_EQ(per_owner, doc["decisions"].get<int64_t>());
+  EXPECT_GE(doc["fairness"]["gini"].get<double>(), 0.0);
+  EXPECT_LE(doc["fairness"]["gini"].get<double>(), 1.0);
+  ExpectGolden("simulate.json", json.out);
+}
+
+TEST_F(LeadrouteCli, SimulateHasNoSideEffects) {
+  Outcome first = Leadroute(std::string("simulate --json ") + kDemo);
+  Outcome second = Leadroute(std::string("simulate --json ") + kDemo);
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.out, second.out);
+}
+
+TEST_F(LeadrouteCli, SimulateHtmlReportIsStandalone) {
+  std::string html_path = Path("report.html");
+  Outcome run = Leadroute(std::string("simulate ") + kDemo + " --html " +
+                          Quote(html_path));
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  std::string html = ReadText(html_path);
+  ASSERT_FALSE(html.empty());
+  EXPECT_EQ(html.rfind("<!DOCTYPE html>", 0), 0u);
+  for (const char* tag : {"html", "head", "body", "svg", "pre", "title"}) {
+    EXPECT_EQ(Count(html, std::string("<") + tag),
+              Count(html, std::string("</") + tag + ">"))
+        << tag;
+  }
+  EXPECT_EQ(Count(html, "<html"), 1);
+  EXPECT_EQ(Count(html, "<svg"), 1);
+  // No network resources and no scripts.
+  EXPECT_THAT(html, Not(HasSubstr("http://")));
+  EXPECT_THAT(html, Not(HasSubstr("https://")));
+  EXPECT_THAT(html, Not(HasSubstr("<script")));
+  EXPECT_THAT(html, Not(HasSubstr("<link")));
+  // One bar per rep of the roster.
+  auto rules = nlohmann::json::parse(ReadText(Data("rules.json")));
+  EXPECT_EQ(Count(html, "<rect"), static_cast<int>(rules["reps"].size()));
+  for (const auto& rep : rules["reps"]) {
+    EXPECT_THAT(html, HasSubstr(">" + rep["id"].get<std::string>() + "<"));
+  }
+}
+
+TEST_F(LeadrouteCli, DiffOfAConfigWithItselfChangesNothing) {
+  std::string args =
+      "--old examples/data/rules.json --new examples/data/rules.json "
+      "--accounts examples/data/accounts.json "
+      "--leads examples/data/leads.jsonl";
+  Outcome text = Leadroute("diff " + args);
+  ASSERT_EQ(text.exit_code, 0) << text.err;
+  EXPECT_THAT(text.out, HasSubstr("changed     0 of 10000 leads (0.0%)"));
+  ExpectGolden("diff_self.txt", text.out);
+
+  Outcome json = Leadroute("diff --json " + args);
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  auto doc = nlohmann::json::parse(json.out);
+  EXPECT_EQ(doc["changed"], 0);
+  EXPECT_TRUE(doc["changes"].empty());
+  for (const auto& owner : doc["owners"]) EXPECT_EQ(owner["change"], 0);
+  ExpectGolden("diff_self.json", json.out);
+}
+
+TEST_F(LeadrouteCli, DiffReportsLeadsThatChangeOwner) {
+  // The proposal: lena.fischer leaves.
+  auto rules = nlohmann::json::parse(ReadText(Data("rules.json")));
+  for (auto& rep : rules["reps"]) {
+    if (rep["id"] == "lena.fischer") rep["active"] = false;
+  }
+  std::string proposed = Write("proposed.json", rules.dump(2));
+  Outcome run = Leadroute("diff --json --old examples/data/rules.json --new " +
+                          Quote(proposed) +
+                          " --accounts examples/data/accounts.json "
+                          "--leads examples/data/leads.jsonl");
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  auto doc = nlohmann::json::parse(run.out);
+  EXPECT_GT(doc["changed"].get<int64_t>(), 0);
+  int64_t moved = 0, net = 0;
+  for (const auto& change : doc["changes"]) {
+    EXPECT_NE(change["from"], change["to"]);
+    moved += change["leads"].get<int64_t>();
+  }
+  EXPECT_EQ(moved, doc["changed"].get<int64_t>());
+  for (const auto& owner : doc["owners"]) {
+    net += owner["change"].get<int64_t>();
+    if (owner["owner"] == "lena.fischer") {
+      EXPECT_GT(owner["old"].get<int64_t>(), 0);
+      EXPECT_EQ(owner["new"], 0);
+    }
+  }
+  EXPECT_EQ(net, 0);  // every lead still has exactly one owner
+}
+
+TEST_F(LeadrouteCli, LintIsQuietOnTheDemoRules) {
+  Outcome text = Leadroute("lint examples/data/rules.json");
+  EXPECT_EQ(text.exit_code, 0) << text.out << text.err;
+  EXPECT_THAT(text.out, Not(HasSubstr(": error: ")));
+  ExpectGolden("lint_demo.txt", text.out);
+  Outcome json = Leadroute("lint --json examples/data/rules.json");
+  EXPECT_EQ(json.exit_code, 0);
+  EXPECT_EQ(nlohmann::json::parse(json.out)["errors"], 0);
+  ExpectGolden("lint_demo.json", json.out);
+}
+
+struct LintCase {
+  const char* file;
+  int exit_code;
+  const char* severity;
+  const char* path;
+  const char* message;
+};
+
+TEST_F(LeadrouteCli, LintFindsEachKindOfProblem) {
+  const LintCase cases[] = {
+      {"lint_shadowed.json", 2, "error", "/rules/1",
+       "can never fire: rule \"everyone\" (/rules/0) applies to every lead"},
+      {"lint_same_when.json", 2, "error", "/rules/1",
+       "can never fire: rule \"de-first\" (/rules/0) has the same when"},
+      {"lint_contradiction.json", 2, "error", "/rules/0/when",
+       "can never hold: score > 90 and score < 50"},
+      {"lint_contradiction.json", 2, "error", "/rules/1/when/any/1",
+       "country equals both \"DE\" and \"FR\""},
+      {"lint_pools.json", 2, "error", "/rules/0/pool", "the pool has no reps"},
+      {"lint_pools.json", 2, "error", "/rules/1/pool",
+       "every rep of the pool is inactive"},
+      {"lint_pools.json", 2, "warning", "/reps/1", "no lead can reach them"},
+      {"lint_pools.json", 2, "warning", "/reps/3/capacity/max_open",
+       "can never be met"},
+      {"lint_bands.json", 0, "warning", "/rules/0/steps/0/bands",
+       "gap: score in [40, 60)"},
+      {"lint_types.json", 0, "warning", "/rules/2/when",
+       "\"score\" is compared with strings here but with numbers"},
+  };
+  for (const LintCase& c : cases) {
+    std::string file = std::string("tests/cli/data/") + c.file;
+    Outcome run = Leadroute("lint --json " + file);
+    EXPECT_EQ(run.exit_code, c.exit_code) << c.file << run.err;
+    auto doc = nlohmann::json::parse(run.out);
+    bool found = false;
+    for (const auto& f : doc["findings"]) {
+      found = found || (f["severity"] == c.severity && f["path"] == c.path &&
+                        f["message"].get<std::string>().find(c.message) !=
+                            std::string::npos);
+    }
+    EXPECT_TRUE(found) << c.file << " " << c.path << "\n" << run.out;
+  }
+  // Only the intended findings: rules that can fall through shadow nothing,
+  // and an exact range (score >= 50 and <= 50) holds.
+  Outcome same = Leadroute("lint --json tests/cli/data/lint_same_when.json");
+  EXPECT_EQ(nlohmann::json::parse(same.out)["findings"].size(), 1u) << same.out;
+  Outcome contra =
+      Leadroute("lint --json tests/cli/data/lint_contradiction.json");
+  EXPECT_EQ(nlohmann::json::parse(contra.out)["findings"].size(), 2u)
+      << contra.out;
+  // Text: `FILE: error: PATH: message`, then the totals.
+  Outcome text = Leadroute("lint tests/cli/data/lint_shadowed.json");
+  EXPECT_EQ(text.exit_code, 2);
+  EXPECT_THAT(
+      text.out,
+      HasSubstr("tests/cli/data/lint_shadowed.json: error: /rules/1: "));
+  EXPECT_THAT(text.out, HasSubstr(": 1 error, 0 warnings"));
+  ExpectGolden("lint_pools.txt",
+               Leadroute("lint tests/cli/data/lint_pools.json").out);
+}
+
+TEST_F(LeadrouteCli, NewVerbsFailToLoadWithExitOne) {
+  std::string bad = Write("bad.json", kBadRules);
+  EXPECT_EQ(Leadroute("lint " + Quote(bad)).exit_code, 1);
+  EXPECT_EQ(Leadroute("simulate --rules " + Quote(bad) +
+                      " --leads examples/data/leads.jsonl")
+                .exit_code,
+            1);
+  EXPECT_EQ(Leadroute("diff --old examples/data/rules.json --new " +
+                      Quote(bad) + " --leads examples/data/leads.jsonl")
+                .exit_code,
+            1);
+  EXPECT_EQ(Leadroute("simulate --rules examples/data/rules.json --leads " +
+                      Quote(Path("missing.jsonl")))
+                .exit_code,
+            1);
+  EXPECT_EQ(Leadroute("simulate --leads x.jsonl").exit_code, 2);
+  EXPECT_EQ(Leadroute("diff --old a.json --leads x.jsonl").exit_code, 2);
 }
 
 }  // namespace

@@ -3,13 +3,17 @@
 #ifndef LEADROUTE_TOOLS_LEADROUTE_CLI_H_
 #define LEADROUTE_TOOLS_LEADROUTE_CLI_H_
 
+#include <cstdint>
 #include <cstdio>
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "leadroute/account_directory.h"
+#include "leadroute/lead.h"
+#include "leadroute/router.h"
 #include "leadroute/rule_set.h"
 #include "leadroute/status.h"
 
@@ -33,10 +37,39 @@ struct RouteOptions {
   std::string leads;     // "-": standard input
   std::string out;       // empty or "-": standard output
   bool summary = false;
+  std::string at;        // RFC 3339 instant of leads without created_at; empty: now
 };
+
+struct SimulateOptions {
+  std::string rules;
+  std::string leads;     // "-": standard input
+  std::string accounts;  // empty: no accounts
+  std::string html;      // empty: no HTML report
+  bool json = false;
+};
+
+struct DiffOptions {
+  std::string old_rules;
+  std::string new_rules;
+  std::string leads;     // "-": standard input
+  std::string accounts;  // empty: no accounts
+  int top = 20;          // rows of the owner-to-owner change table
+  bool json = false;
+};
+
+struct LintOptions {
+  std::string rules;
+  bool json = false;
+};
+
+// `lint`: there are errors (exit 1 is a file that did not load).
+inline constexpr int kExitLintErrors = 2;
 
 int RunValidate(const ValidateOptions& options);
 int RunRoute(const RouteOptions& options);
+int RunSimulate(const SimulateOptions& options);
+int RunDiff(const DiffOptions& options);
+int RunLint(const LintOptions& options);
 
 // The errors of a failed load, each with its JSON Pointer path; a failure
 // without per-value errors (e.g. an unreadable file) becomes one error at "".
@@ -45,10 +78,33 @@ std::span<const ConfigError> ErrorsOf(const Status& status,
 // Prints each error as `<file>: <path>: <message>` (path "" shown as "/").
 void PrintErrors(std::FILE* to, const std::string& file, const Status& status);
 
+// Line and column of a "line L, column C" in a malformed-JSON message.
+struct TextPosition {
+  int64_t line = 0;
+  int64_t column = 0;
+};
+std::optional<TextPosition> PositionIn(std::string_view message);
+
+// One record of the error stream of `route`, `simulate` and `diff`:
+// {"line": N, "error": "..."} on stderr.
+void ReportLineError(int64_t line, const Status& status);
+
 // Loads a RuleSet, printing its errors to stderr on failure.
 std::optional<RuleSet> LoadRules(const std::string& path);
 // Loads an AccountDirectory, printing its errors to stderr on failure.
 std::optional<AccountDirectory> LoadAccounts(const std::string& path);
+
+// The leads of a JSON Lines file ("-": stdin), in order, blank lines
+// skipped; each line that is not a lead is reported with ReportLineError and
+// counted in `bad_lines`. nullopt (reported) when the file cannot be read.
+std::optional<std::vector<Lead>> ReadLeads(const std::string& path,
+                                           int64_t& bad_lines);
+
+// A Router with fresh in-memory state over `rules` and, unless
+// `accounts_path` is empty, the accounts loaded from it; errors reported.
+std::optional<Router> NewRouter(const RuleSet& rules,
+                                const std::string& rules_path,
+                                const std::string& accounts_path);
 
 }  // namespace leadroute::cli
 

@@ -1,6 +1,13 @@
 // Loading the input files of the subcommands and reporting their errors.
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <utility>
+
 #include "cli.h"
 
 namespace leadroute::cli {
@@ -20,6 +27,47 @@ void PrintErrors(std::FILE* to, const std::string& file, const Status& status) {
   }
 }
 
+std::optional<TextPosition> PositionIn(std::string_view message) {
+  constexpr std::string_view kLine = "line ";
+  constexpr std::string_view kColumn = ", column ";
+  size_t at = message.find(kLine);
+  if (at == std::string_view::npos) return std::nullopt;
+  TextPosition position;
+  size_t i = at + kLine.size();
+  auto number = [&](int64_t& into) {
+    size_t start = i;
+    while (i < message.size() && message[i] >= '0' && message[i] <= '9') {
+      into = into * 10 + (message[i] - '0');
+      ++i;
+    }
+    return i > start;
+  };
+  if (!number(position.line)) return std::nullopt;
+  if (message.substr(i, kColumn.size()) != kColumn) return std::nullopt;
+  i += kColumn.size();
+  if (!number(position.column)) return std::nullopt;
+  return position;
+}
+
+void ReportLineError(int64_t line, const Status& status) {
+  std::string message;
+  if (status.errors().empty()) {
+    message = std::string(status.message());
+  } else {
+    for (const ConfigError& e : status.errors()) {
+      if (!message.empty()) message += "; ";
+      message +=
+          fmt::format("{}: {}", e.path.empty() ? "/" : e.path, e.message);
+    }
+  }
+  nlohmann::ordered_json record;
+  record["line"] = line;
+  record["error"] = message;
+  fmt::print(
+      stderr, "{}\n",
+      record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
 std::optional<RuleSet> LoadRules(const std::string& path) {
   auto rules = RuleSet::FromFile(path);
   if (!rules.ok()) {
@@ -36,6 +84,56 @@ std::optional<AccountDirectory> LoadAccounts(const std::string& path) {
     return std::nullopt;
   }
   return std::move(accounts).value();
+}
+
+std::optional<std::vector<Lead>> ReadLeads(const std::string& path,
+                                           int64_t& bad_lines) {
+  std::ifstream file;
+  std::istream* in = &std::cin;
+  if (path != "-") {
+    file.open(path, std::ios::binary);
+    if (!file) {
+      fmt::print(stderr, "{}: cannot read: {}\n", path, std::strerror(errno));
+      return std::nullopt;
+    }
+    in = &file;
+  }
+  std::vector<Lead> leads;
+  std::string line;
+  int64_t line_number = 0;
+  while (std::getline(*in, line)) {
+    ++line_number;
+    if (line.find_first_not_of(" \t\r\n") == std::string::npos) continue;
+    auto lead = Lead::FromJson(line);
+    if (!lead.ok()) {
+      ++bad_lines;
+      ReportLineError(line_number, lead.status());
+      continue;
+    }
+    leads.push_back(std::move(lead).value());
+  }
+  if (in->bad()) {
+    fmt::print(stderr, "{}: read error after line {}\n", path, line_number);
+    return std::nullopt;
+  }
+  return leads;
+}
+
+std::optional<Router> NewRouter(const RuleSet& rules,
+                                const std::string& rules_path,
+                                const std::string& accounts_path) {
+  RouterOptions options;
+  if (!accounts_path.empty()) {
+    std::optional<AccountDirectory> accounts = LoadAccounts(accounts_path);
+    if (!accounts) return std::nullopt;
+    options.accounts = std::move(*accounts);
+  }
+  auto router = Router::Create(rules, std::move(options));
+  if (!router.ok()) {
+    PrintErrors(stderr, rules_path, router.status());
+    return std::nullopt;
+  }
+  return std::move(router).value();
 }
 
 }  // namespace leadroute::cli

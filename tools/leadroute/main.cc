@@ -1,11 +1,16 @@
 // leadroute: check rules files and route lead files from the command line.
 //
 //   leadroute validate RULES.json [--json]
+//   leadroute lint RULES.json [--json]
 //   leadroute route --rules R.json [--accounts A.json] --leads L.jsonl
 //                   [--out FILE] [--summary]
+//   leadroute simulate --rules R.json --leads L.jsonl [--accounts A.json]
+//                      [--json] [--html FILE]
+//   leadroute diff --old OLD.json --new NEW.json --leads L.jsonl
+//                  [--accounts A.json] [--top N] [--json]
 //
 // Exit codes (docs/cli.md): 0 success, 1 an input file failed to load,
-// 2 bad command line, 3 `route` finished but some lines had errors.
+// 2 bad command line (or `lint` found errors), 3 some lead lines had errors.
 #include <fmt/format.h>
 
 #include <CLI/CLI.hpp>
@@ -17,6 +22,21 @@
 #include "leadroute/version.h"
 
 namespace {
+
+// The input options several commands share.
+void AddLeadsOption(CLI::App* command, std::string& leads) {
+  command
+      ->add_option("--leads", leads,
+                   "Leads, one JSON object per line; - for stdin")
+      ->required()
+      ->type_name("L.jsonl");
+}
+void AddAccountsOption(CLI::App* command, std::string& accounts) {
+  command
+      ->add_option("--accounts", accounts,
+                   "Accounts for the hierarchy strategy")
+      ->type_name("A.json");
+}
 
 int Main(int argc, char** argv) {
   using leadroute::cli::kExitUsage;
@@ -44,8 +64,9 @@ int Main(int argc, char** argv) {
                      "Print {\"valid\": bool, \"errors\": [{\"path\", "
                      "\"message\"}]} on stdout");
   validate->footer(
-      "Errors go to stderr as `RULES.json: <path>: <message>`; a valid file "
-      "prints a one-line summary.\n"
+      "Errors go to stderr as `RULES.json: <path>: <message>` (broken JSON "
+      "text: `RULES.json:LINE:COLUMN: /: ...`); a valid file prints a "
+      "one-line summary.\n"
       "Exit: 0 valid, 1 invalid or unreadable, 2 bad command line.\n\n"
       "Example:\n"
       "  leadroute validate examples/data/rules.json");
@@ -57,19 +78,17 @@ int Main(int argc, char** argv) {
   route->add_option("--rules", route_options.rules, "The rules file")
       ->required()
       ->type_name("R.json");
-  route
-      ->add_option("--accounts", route_options.accounts,
-                   "Accounts for the hierarchy strategy")
-      ->type_name("A.json");
-  route
-      ->add_option("--leads", route_options.leads,
-                   "Leads, one JSON object per line; - for stdin")
-      ->required()
-      ->type_name("L.jsonl");
+  AddAccountsOption(route, route_options.accounts);
+  AddLeadsOption(route, route_options.leads);
   route
       ->add_option("--out", route_options.out,
                    "Where decisions go (default: stdout)")
       ->type_name("FILE");
+  route
+      ->add_option("--at", route_options.at,
+                   "Route as of this RFC 3339 instant the leads that carry no "
+                   "created_at (default: now)")
+      ->type_name("TIME");
   route->add_flag("--summary", route_options.summary,
                   "Print totals, leads per rep and per rule (to stdout when "
                   "--out is a file, else stderr)");
@@ -86,6 +105,81 @@ int Main(int argc, char** argv) {
       "    --accounts examples/data/accounts.json \\\n"
       "    --leads examples/data/leads.jsonl --out routed.jsonl --summary");
 
+  leadroute::cli::LintOptions lint_options;
+  CLI::App* lint = app.add_subcommand(
+      "lint",
+      "Find rules that never fire, conditions that never hold, empty pools, "
+      "unreachable reps, band gaps and mixed value types.");
+  lint->add_option("rules", lint_options.rules, "The rules file")
+      ->required()
+      ->type_name("RULES.json");
+  lint->add_flag("--json", lint_options.json,
+                 "Print {\"errors\", \"warnings\", \"findings\": "
+                 "[{\"severity\", \"path\", \"message\"}]} on stdout");
+  lint->footer(
+      "Findings go to stdout as `RULES.json: error|warning: <path>: "
+      "<message>`, errors first.\n"
+      "Exit: 0 no errors (warnings allowed), 1 the file does not load, 2 "
+      "errors found (or bad command line).\n\n"
+      "Example:\n"
+      "  leadroute lint examples/data/rules.json");
+
+  leadroute::cli::SimulateOptions simulate_options;
+  CLI::App* simulate = app.add_subcommand(
+      "simulate",
+      "Route a leads file with fresh in-memory state and report the spread: "
+      "per rep, per rule, fallbacks, fairness, caps.");
+  simulate->add_option("--rules", simulate_options.rules, "The rules file")
+      ->required()
+      ->type_name("R.json");
+  AddLeadsOption(simulate, simulate_options.leads);
+  AddAccountsOption(simulate, simulate_options.accounts);
+  simulate->add_flag("--json", simulate_options.json,
+                     "Print the report as JSON on stdout");
+  simulate
+      ->add_option("--html", simulate_options.html,
+                   "Also write a standalone HTML report (inline SVG charts)")
+      ->type_name("FILE");
+  simulate->footer(
+      "Nothing is routed for real: state starts empty and is discarded. The "
+      "timing goes to stderr.\n"
+      "Exit: 0 all routed, 1 an input failed to load, 2 bad command line, 3 "
+      "some lead lines had errors.\n\n"
+      "Example:\n"
+      "  leadroute simulate --rules examples/data/rules.json \\\n"
+      "    --accounts examples/data/accounts.json \\\n"
+      "    --leads examples/data/leads.jsonl --html report.html");
+
+  leadroute::cli::DiffOptions diff_options;
+  CLI::App* diff = app.add_subcommand(
+      "diff",
+      "Replay leads through two rules files and report which leads change "
+      "owner.");
+  diff->add_option("--old", diff_options.old_rules, "The current rules file")
+      ->required()
+      ->type_name("OLD.json");
+  diff->add_option("--new", diff_options.new_rules, "The proposed rules file")
+      ->required()
+      ->type_name("NEW.json");
+  AddLeadsOption(diff, diff_options.leads);
+  AddAccountsOption(diff, diff_options.accounts);
+  diff->add_option("--top", diff_options.top,
+                   "Owner-to-owner changes shown in the text table (default "
+                   "20; --json lists all)")
+      ->type_name("N")
+      ->check(CLI::NonNegativeNumber);
+  diff->add_flag("--json", diff_options.json,
+                 "Print the comparison as JSON on stdout");
+  diff->footer(
+      "Each side routes the leads in order with its own fresh in-memory "
+      "state.\n"
+      "Exit: 0 compared, 1 an input failed to load, 2 bad command line, 3 "
+      "some lead lines had errors.\n\n"
+      "Example:\n"
+      "  leadroute diff --old rules.json --new rules-proposed.json \\\n"
+      "    --accounts examples/data/accounts.json \\\n"
+      "    --leads examples/data/leads.jsonl");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -93,6 +187,9 @@ int Main(int argc, char** argv) {
     return app.exit(e) == 0 ? 0 : kExitUsage;
   }
   if (validate->parsed()) return leadroute::cli::RunValidate(validate_options);
+  if (lint->parsed()) return leadroute::cli::RunLint(lint_options);
+  if (simulate->parsed()) return leadroute::cli::RunSimulate(simulate_options);
+  if (diff->parsed()) return leadroute::cli::RunDiff(diff_options);
   return leadroute::cli::RunRoute(route_options);
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -17,8 +18,10 @@
 #include <vector>
 
 #include "cli.h"
+#include "leadroute/clock.h"
 #include "leadroute/lead.h"
 #include "leadroute/router.h"
+#include "progress.h"
 #include "summary.h"
 
 namespace leadroute::cli {
@@ -30,25 +33,16 @@ bool IsBlank(std::string_view line) {
   return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
-// One line of the error stream: {"line": N, "error": "..."}.
-void ReportLineError(int64_t line, const Status& status) {
-  std::string message;
-  if (status.errors().empty()) {
-    message = std::string(status.message());
-  } else {
-    for (const ConfigError& e : status.errors()) {
-      if (!message.empty()) message += "; ";
-      message +=
-          fmt::format("{}: {}", e.path.empty() ? "/" : e.path, e.message);
-    }
-  }
-  nlohmann::ordered_json record;
-  record["line"] = line;
-  record["error"] = message;
-  fmt::print(
-      stderr, "{}\n",
-      record.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-}
+// The instant of `--at`, for every lead without a `created_at`.
+class FixedClock final : public Clock {
+ public:
+  explicit FixedClock(Instant at) : at_(at) {}
+  std::string_view Name() const noexcept override { return "fixed"; }
+  Instant Now() const noexcept override { return at_; }
+
+ private:
+  Instant at_;
+};
 
 struct FileCloser {
   void operator()(std::FILE* f) const noexcept {
@@ -63,6 +57,17 @@ int RunRoute(const RouteOptions& options) {
   std::optional<RuleSet> rules = LoadRules(options.rules);
   if (!rules) return kExitLoadFailed;
   RouterOptions router_options;
+  if (!options.at.empty()) {
+    std::optional<Instant> at = ParseInstant(options.at);
+    if (!at) {
+      fmt::print(stderr,
+                 "--at: found \"{}\", expected an RFC 3339 instant such as "
+                 "2024-03-10T14:30:00Z\n",
+                 options.at);
+      return kExitUsage;
+    }
+    router_options.clock = std::make_shared<FixedClock>(*at);
+  }
   if (!options.accounts.empty()) {
     std::optional<AccountDirectory> accounts = LoadAccounts(options.accounts);
     if (!accounts) return kExitLoadFailed;
@@ -109,12 +114,18 @@ int RunRoute(const RouteOptions& options) {
     pending.clear();
   };
 
+  std::error_code size_error;
+  uint64_t input_bytes = options.leads == "-" ? 0
+                                              : std::filesystem::file_size(
+                                                    options.leads, size_error);
+  Progress progress(size_error ? 0 : input_bytes);
   RouteStats stats;
   auto start = std::chrono::steady_clock::now();
   std::string line;
   int64_t line_number = 0;
   while (std::getline(*in, line)) {
     ++line_number;
+    progress.Advance(line.size() + 1);
     if (IsBlank(line)) continue;
     ++stats.lines;
     auto lead = Lead::FromJson(line);
@@ -135,6 +146,7 @@ int RunRoute(const RouteOptions& options) {
     stats.Add(*assignment);
   }
   flush();
+  progress.Finish(stats.routed, stats.errors);
   bool read_failed = in->bad();
   write_failed = std::fflush(out.get()) != 0 || write_failed;
   stats.seconds =

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -36,52 +37,6 @@ void RouteStats::Add(const Assignment& a) {
   ++by_strategy[a.decided_by];
 }
 
-namespace {
-
-// A text table: columns left- or right-aligned, two spaces apart.
-class Table {
- public:
-  enum Align { kLeft, kRight };
-
-  explicit Table(std::vector<std::pair<std::string, Align>> columns)
-      : columns_(std::move(columns)) {
-    std::vector<std::string> header;
-    for (const auto& c : columns_) header.push_back(c.first);
-    Row(std::move(header));
-  }
-  void Row(std::vector<std::string> cells) {
-    cells.resize(columns_.size());
-    rows_.push_back(std::move(cells));
-  }
-  void Render(std::string& out) const {
-    std::vector<size_t> width(columns_.size(), 0);
-    for (const auto& row : rows_) {
-      for (size_t i = 0; i < row.size(); ++i) {
-        width[i] = std::max(width[i], row[i].size());
-      }
-    }
-    for (const auto& row : rows_) {
-      std::string line = " ";
-      for (size_t i = 0; i < row.size(); ++i) {
-        line += ' ';
-        if (columns_[i].second == kRight) {
-          line += fmt::format("{:>{}}", row[i], width[i]);
-        } else {
-          line += fmt::format("{:<{}}", row[i], width[i]);
-        }
-        line += ' ';
-      }
-      while (!line.empty() && line.back() == ' ') line.pop_back();
-      out += line;
-      out += '\n';
-    }
-  }
-
- private:
-  std::vector<std::pair<std::string, Align>> columns_;
-  std::vector<std::vector<std::string>> rows_;
-};
-
 std::string Percent(int64_t part, int64_t whole) {
   if (whole == 0) return "-";
   return fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) /
@@ -94,7 +49,6 @@ int64_t CountOf(const std::unordered_map<std::string, int64_t>& counts,
   return it == counts.end() ? 0 : it->second;
 }
 
-// The active reps a rule's pool starts from (DESIGN.md §3.3).
 CandidateSet PoolOf(const Rule& rule, const Roster& roster) {
   if (rule.pool.teams.empty() && rule.pool.reps.empty()) return roster.active();
   CandidateSet pool(roster.size());
@@ -108,6 +62,8 @@ CandidateSet PoolOf(const Rule& rule, const Roster& roster) {
   return pool;
 }
 
+namespace {
+
 std::string PoolName(const Rule& rule) {
   if (rule.pool.teams.empty() && rule.pool.reps.empty()) return "everyone";
   std::vector<std::string> parts = rule.pool.teams;
@@ -120,44 +76,10 @@ std::string PoolName(const Rule& rule) {
 
 }  // namespace
 
-std::string FormatSummary(const RuleSet& rules, const RouteStats& stats,
-                          const SummaryInputs& inputs) {
+std::vector<double> ExpectedLeads(const RuleSet& rules,
+                                  const RouteStats& stats) {
   const RuleSetConfig& config = rules.config();
   const Roster& roster = rules.roster();
-  std::string out;
-
-  // Totals.
-  out += "leadroute route summary\n";
-  out += fmt::format(
-      "  rules       {}{} (hash {})\n", inputs.rules_path,
-      config.name.empty() ? "" : fmt::format(" \"{}\"", config.name),
-      rules.hash());
-  out += fmt::format(
-      "  leads       {}: {} non-empty lines, {} routed, {} errors\n",
-      inputs.leads_path == "-" ? "stdin" : inputs.leads_path, stats.lines,
-      stats.routed, stats.errors);
-  out += fmt::format("  output      {}\n",
-                     inputs.out_path.empty() || inputs.out_path == "-"
-                         ? "stdout"
-                         : inputs.out_path);
-  out += fmt::format(
-      "  decisions   {} new, {} repeated lead ids (first decision returned "
-      "again; not counted below)\n",
-      stats.decisions, stats.repeated);
-  std::string fallback_owner = "none";
-  if (config.fallback) {
-    fallback_owner = fmt::format("{} {}", OwnerKindName(config.fallback->kind),
-                                 config.fallback->id);
-  }
-  out +=
-      fmt::format("  fallbacks   {} ({} of decisions) to {}\n", stats.fallbacks,
-                  Percent(stats.fallbacks, stats.decisions), fallback_owner);
-  double rate =
-      stats.seconds > 0 ? static_cast<double>(stats.lines) / stats.seconds : 0;
-  out += fmt::format("  speed       {} leads in {:.3f} s = {:.0f} leads/s\n",
-                     stats.lines, stats.seconds, rate);
-
-  // Expected share per rep: each rule's hits over its pool, by weight.
   std::vector<double> expected(roster.size(), 0.0);
   for (const Rule& rule : config.rules) {
     int64_t hits = CountOf(stats.by_rule, rule.id);
@@ -174,20 +96,36 @@ std::string FormatSummary(const RuleSet& rules, const RouteStats& stats,
     RepIndex i = roster.Find(config.fallback->id);
     if (i != kNoRep) expected[i] += static_cast<double>(stats.fallbacks);
   }
+  return expected;
+}
 
-  // Leads per rep, by team then id.
+std::string_view TeamOf(const Roster& roster, RepIndex i) {
+  const Rep& rep = roster.rep(i);
+  return rep.teams.empty() ? std::string_view("-") : rep.teams.front();
+}
+
+std::vector<RepIndex> RepOrder(const Roster& roster) {
   std::vector<RepIndex> order;
   for (RepIndex i = 0; i < roster.size(); ++i) order.push_back(i);
-  auto team_of = [&](RepIndex i) -> std::string_view {
-    const Rep& rep = roster.rep(i);
-    return rep.teams.empty() ? std::string_view("-") : rep.teams.front();
-  };
   std::sort(order.begin(), order.end(), [&](RepIndex a, RepIndex b) {
-    std::string_view team_a = team_of(a);
-    std::string_view team_b = team_of(b);
+    std::string_view team_a = TeamOf(roster, a);
+    std::string_view team_b = TeamOf(roster, b);
     if (team_a != team_b) return team_a < team_b;
     return roster.id(a) < roster.id(b);
   });
+  return order;
+}
+
+std::string FallbackOwnerName(const RuleSetConfig& config) {
+  if (!config.fallback) return "none";
+  return fmt::format("{} {}", OwnerKindName(config.fallback->kind),
+                     config.fallback->id);
+}
+
+void RenderRepTable(const RuleSet& rules, const RouteStats& stats,
+                    std::span<const double> expected, std::string& out) {
+  const RuleSetConfig& config = rules.config();
+  const Roster& roster = rules.roster();
   out += fmt::format(
       "\nLeads per rep (expected: each rule's hits spread over the active reps "
       "of its pool by weight)\n");
@@ -200,7 +138,7 @@ std::string FormatSummary(const RuleSet& rules, const RouteStats& stats,
               {"expected", Table::kRight},
               {"deviation", Table::kRight},
               {"", Table::kLeft}});
-  for (RepIndex i : order) {
+  for (RepIndex i : RepOrder(roster)) {
     const Rep& rep = roster.rep(i);
     int64_t count = CountOf(stats.by_rep, rep.id);
     std::string deviation = "-";
@@ -215,7 +153,7 @@ std::string FormatSummary(const RuleSet& rules, const RouteStats& stats,
     } else if (rep.capacity.max_open && count >= *rep.capacity.max_open) {
       note = "at max_open";
     }
-    reps.Row({std::string(team_of(i)), rep.id,
+    reps.Row({std::string(TeamOf(roster, i)), rep.id,
               rep.tier.empty() ? "-" : rep.tier,
               fmt::format("{:g}", rep.weight),
               rep.capacity.max_open ? fmt::format("{}", *rep.capacity.max_open)
@@ -237,7 +175,12 @@ std::string FormatSummary(const RuleSet& rules, const RouteStats& stats,
               "-", is_fallback ? "fallback" : ""});
   }
   reps.Render(out);
+}
 
+void RenderRuleTable(const RuleSet& rules, const RouteStats& stats,
+                     std::string& out) {
+  const RuleSetConfig& config = rules.config();
+  std::string fallback_owner = FallbackOwnerName(config);
   // Leads per rule, in rule order.
   out += "\nLeads per rule\n";
   Table by_rule({{"rule", Table::kLeft},
@@ -262,7 +205,9 @@ std::string FormatSummary(const RuleSet& rules, const RouteStats& stats,
                  ""});
   }
   by_rule.Render(out);
+}
 
+void RenderStrategyTable(const RouteStats& stats, std::string& out) {
   // Which strategy decided.
   out += "\nDecided by\n";
   Table by_strategy({{"strategy", Table::kLeft},
@@ -278,6 +223,43 @@ std::string FormatSummary(const RuleSet& rules, const RouteStats& stats,
         {name, fmt::format("{}", count), Percent(count, stats.decisions)});
   }
   by_strategy.Render(out);
+}
+
+std::string FormatSummary(const RuleSet& rules, const RouteStats& stats,
+                          const SummaryInputs& inputs) {
+  const RuleSetConfig& config = rules.config();
+  std::string out;
+
+  // Totals.
+  out += "leadroute route summary\n";
+  out += fmt::format(
+      "  rules       {}{} (hash {})\n", inputs.rules_path,
+      config.name.empty() ? "" : fmt::format(" \"{}\"", config.name),
+      rules.hash());
+  out += fmt::format(
+      "  leads       {}: {} non-empty lines, {} routed, {} errors\n",
+      inputs.leads_path == "-" ? "stdin" : inputs.leads_path, stats.lines,
+      stats.routed, stats.errors);
+  out += fmt::format("  output      {}\n",
+                     inputs.out_path.empty() || inputs.out_path == "-"
+                         ? "stdout"
+                         : inputs.out_path);
+  out += fmt::format(
+      "  decisions   {} new, {} repeated lead ids (first decision returned "
+      "again; not counted below)\n",
+      stats.decisions, stats.repeated);
+  std::string fallback_owner = FallbackOwnerName(config);
+  out +=
+      fmt::format("  fallbacks   {} ({} of decisions) to {}\n", stats.fallbacks,
+                  Percent(stats.fallbacks, stats.decisions), fallback_owner);
+  double rate =
+      stats.seconds > 0 ? static_cast<double>(stats.lines) / stats.seconds : 0;
+  out += fmt::format("  speed       {} leads in {:.3f} s = {:.0f} leads/s\n",
+                     stats.lines, stats.seconds, rate);
+
+  RenderRepTable(rules, stats, ExpectedLeads(rules, stats), out);
+  RenderRuleTable(rules, stats, out);
+  RenderStrategyTable(stats, out);
   return out;
 }
 

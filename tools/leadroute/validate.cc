@@ -3,7 +3,9 @@
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "cli.h"
@@ -40,7 +42,14 @@ int RunValidate(const ValidateOptions& options) {
     if (!rules.ok()) {
       std::vector<ConfigError> storage;
       for (const ConfigError& e : ErrorsOf(rules.status(), storage)) {
-        doc["errors"].push_back({{"path", e.path}, {"message", e.message}});
+        nlohmann::ordered_json error = {{"path", e.path},
+                                        {"message", e.message}};
+        // Malformed JSON: where in the text, for editors and scripts.
+        if (auto at = PositionIn(e.message); at && e.path.empty()) {
+          error["line"] = at->line;
+          error["column"] = at->column;
+        }
+        doc["errors"].push_back(std::move(error));
       }
     }
     fmt::print("{}\n", doc.dump(-1, ' ', false,
@@ -48,9 +57,19 @@ int RunValidate(const ValidateOptions& options) {
     return rules.ok() ? kExitOk : kExitLoadFailed;
   }
   if (!rules.ok()) {
-    PrintErrors(stderr, options.rules, rules.status());
     std::vector<ConfigError> storage;
-    size_t n = ErrorsOf(rules.status(), storage).size();
+    std::span<const ConfigError> errors = ErrorsOf(rules.status(), storage);
+    for (const ConfigError& e : errors) {
+      // `FILE:LINE:COLUMN: ` first where the JSON text itself is broken, as
+      // compilers do, so editors jump to it.
+      auto at = e.path.empty() ? PositionIn(e.message) : std::nullopt;
+      std::string where =
+          at ? fmt::format("{}:{}:{}", options.rules, at->line, at->column)
+             : options.rules;
+      fmt::print(stderr, "{}: {}: {}\n", where, e.path.empty() ? "/" : e.path,
+                 e.message);
+    }
+    size_t n = errors.size();
     fmt::print(stderr, "{}: invalid: {} error{}\n", options.rules, n,
                n == 1 ? "" : "s");
     return kExitLoadFailed;
