@@ -124,6 +124,10 @@ Step Availability(const AvailabilityOptions& options) {
     params["presence"] = std::move(presence);
   }
   if (!options.capacity) params["capacity"] = false;
+  if (!options.schedule) params["schedule"] = false;
+  if (options.when_nobody != "next_rule") {
+    params["when_nobody"] = options.when_nobody;
+  }
   return MakeStep("availability", params);
 }
 

@@ -48,6 +48,10 @@ TEST(Steps, NonDefaultsAreWritten) {
                                  .capacity = false})
                 .params,
             R"({"capacity":false,"presence":["available","away"]})");
+  EXPECT_EQ(steps::Availability({.schedule = false,
+                                 .when_nobody = "relax_to_away"})
+                .params,
+            R"({"schedule":false,"when_nobody":"relax_to_away"})");
 }
 
 TEST(Steps, MatchWritesFieldAttributeAndOp) {

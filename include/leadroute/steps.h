@@ -66,7 +66,10 @@ LEADROUTE_EXPORT Step DealValue(const std::vector<Band>& bands);
 
 struct AvailabilityOptions {
   std::vector<Presence> presence = {Presence::kAvailable};
-  bool capacity = true;  // drop reps at max_open
+  bool capacity = true;  // drop reps at max_open or at a time-based cap
+  bool schedule = true;  // drop reps off their schedule at the routing instant
+  // "next_rule", "fallback" or "relax_to_away".
+  std::string when_nobody = "next_rule";
 };
 LEADROUTE_EXPORT Step Availability(const AvailabilityOptions& options = {});
 
