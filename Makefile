@@ -7,19 +7,34 @@ PACKAGES := cmake ninja-build g++ pkg-config tzdata \
             libgtest-dev libgmock-dev libbenchmark-dev \
             libhowardhinnant-date-dev libcli11-dev \
             python3 python3-jsonschema
+# Only `make fuzz` and `make check` need clang's libFuzzer.
+FUZZ_PACKAGES := clang-14 libclang-rt-14-dev libfuzzer-14-dev
 
+SHELL := /bin/bash
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 LEADROUTE := $(BUILD_DIR)/tools/leadroute/leadroute
 DATA := examples/data
+TESTS := $(BUILD_DIR)/tests/leadroute_tests
 
-.PHONY: all deps build demo test bench clean
+# Differential soak: LEADROUTE_DIFF_CONFIGS x LEADROUTE_DIFF_LEADS leads.
+SOAK_CONFIGS ?= 2000
+SOAK_LEADS ?= 5000
+# libFuzzer targets (tests/fuzz/), built with clang in their own project.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := ruleset lead accounts
+FUZZ_BUILD := build/fuzz
+# Configs of the differential test under the sanitizers (each ~10x slower).
+SANITIZER_DIFF_CONFIGS ?= 40
+
+.PHONY: all deps fuzz-deps build demo test bench clean soak fuzz fuzz-build check
 
 all: build
 
-deps:
-	@missing=$$(for p in $(PACKAGES); do \
+# $(call install-missing,<packages>): apt-get install those not installed.
+define install-missing
+	@missing=$$(for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
 	done); \
 	if [ -n "$$missing" ]; then \
@@ -27,6 +42,13 @@ deps:
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $$missing; \
 	fi
+endef
+
+deps:
+	$(call install-missing,$(PACKAGES))
+
+fuzz-deps:
+	$(call install-missing,$(FUZZ_PACKAGES))
 
 build: deps
 	cmake --preset $(PRESET)
@@ -35,9 +57,43 @@ build: deps
 demo: build
 	$(LEADROUTE) route --rules $(DATA)/rules.json --accounts $(DATA)/accounts.json \
 	  --leads $(DATA)/leads.jsonl --out $(BUILD_DIR)/routed.jsonl --summary
+	$(LEADROUTE) simulate --rules $(DATA)/rules.json --accounts $(DATA)/accounts.json \
+	  --leads $(DATA)/leads.jsonl --html $(BUILD_DIR)/demo-report.html >/dev/null
+	@echo "HTML report of the demo run: $(abspath $(BUILD_DIR)/demo-report.html)"
 
 test: build
 	ctest --preset $(PRESET)
+
+soak: build
+	LEADROUTE_DIFF_CONFIGS=$(SOAK_CONFIGS) LEADROUTE_DIFF_LEADS=$(SOAK_LEADS) \
+	  $(TESTS) --gtest_filter='Differential.*'
+
+fuzz-build: deps fuzz-deps
+	cmake -S tests/fuzz -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-14
+	cmake --build $(FUZZ_BUILD)
+
+# Runs each target FUZZ_SECONDS; new inputs go to build/fuzz/corpus/<target>,
+# crashes to build/fuzz/artifacts/<target>/ (save them under
+# tests/fuzz/regressions/<target>/ so the suite replays them).
+fuzz: fuzz-build
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p $(FUZZ_BUILD)/corpus/$$t $(FUZZ_BUILD)/artifacts/$$t; \
+	  echo "== fuzzing $$t for $(FUZZ_SECONDS) s"; \
+	  $(FUZZ_BUILD)/$${t}_fuzz -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+	    -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+	    -artifact_prefix=$(FUZZ_BUILD)/artifacts/$$t/ \
+	    $(FUZZ_BUILD)/corpus/$$t tests/fuzz/corpus/$$t 2>&1 | \
+	    grep -E 'stat::number_of_executed_units|ERROR|SUMMARY|Done' ; \
+	  test $${PIPESTATUS[0]} -eq 0; \
+	done
+
+# Everything issue 8 asks for: the suite (with the differential test) in
+# release, under ASan+UBSan and under TSan, then 10 s of each fuzz target.
+check: deps
+	$(MAKE) test PRESET=release
+	LEADROUTE_DIFF_CONFIGS=$(SANITIZER_DIFF_CONFIGS) $(MAKE) test PRESET=asan
+	LEADROUTE_DIFF_CONFIGS=$(SANITIZER_DIFF_CONFIGS) $(MAKE) test PRESET=tsan
+	$(MAKE) fuzz FUZZ_SECONDS=10
 
 bench: build
 	$(BUILD_DIR)/bench/leadroute_bench --benchmark_min_time=0.2

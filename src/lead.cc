@@ -64,6 +64,10 @@ void AddFields(const OrderedJson& object, const std::string& prefix,
 
 Result<Lead> ParseLead(std::string_view json) {
   std::vector<ConfigError> errors;
+  // Size and nesting limits first, so hostile input never builds a tree.
+  if (!internal::CheckJsonText(json, errors)) {
+    return Status::FromErrors(std::move(errors));
+  }
   OrderedJson doc = OrderedJson::parse(json.begin(), json.end(), nullptr,
                                        /*allow_exceptions=*/false);
   if (doc.is_discarded()) {
@@ -75,6 +79,10 @@ Result<Lead> ParseLead(std::string_view json) {
   if (!doc.is_object()) {
     errors.push_back(
         {"", fmt::format("{}, expected a lead object", Found(doc))});
+    return Status::FromErrors(std::move(errors));
+  }
+
+  if (!internal::CheckJsonValues(doc, errors)) {
     return Status::FromErrors(std::move(errors));
   }
 

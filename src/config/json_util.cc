@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -55,23 +56,140 @@ std::string Found(const OrderedJson& value) {
       value.dump(-1, ' ', false, OrderedJson::error_handler_t::replace)));
 }
 
+const JsonLimits& DefaultJsonLimits() noexcept {
+  static const JsonLimits limits;
+  return limits;
+}
+
+namespace {
+
+std::pair<size_t, size_t> LineAndColumn(std::string_view text, size_t offset) {
+  size_t line = 1;
+  size_t column = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
+template <class JsonType>
+bool CheckValues(const JsonType& value, const std::string& path,
+                 std::string_view key, const JsonLimits& limits,
+                 std::vector<ConfigError>& errors) {
+  bool ok = true;
+  if (value.is_string()) {
+    const auto& s = value.template get_ref<const std::string&>();
+    if (s.size() > limits.max_string_bytes) {
+      errors.push_back({path, fmt::format("string of {} bytes, expected at "
+                                          "most {}",
+                                          s.size(), limits.max_string_bytes)});
+      return false;
+    }
+  } else if (value.is_array()) {
+    size_t cap = limits.max_array_items;
+    if (key == "rules") cap = limits.max_rules;
+    if (key == "reps") cap = limits.max_reps;
+    if (key == "teams") cap = limits.max_teams;
+    if (key == "steps") cap = limits.max_steps;
+    if (key == "bands") cap = limits.max_bands;
+    if (key == "accounts") cap = limits.max_accounts;
+    if (value.size() > cap) {
+      errors.push_back(
+          {path, fmt::format("array of {} items, expected at most {}{}",
+                             value.size(), cap,
+                             key.empty() ? std::string()
+                                         : fmt::format(" \"{}\"", key))});
+      return false;
+    }
+    size_t i = 0;
+    for (const auto& item : value) {
+      ok = CheckValues(item, PointerJoin(path, i++), "", limits, errors) && ok;
+    }
+  } else if (value.is_object()) {
+    if (value.size() > limits.max_object_members) {
+      errors.push_back(
+          {path, fmt::format("object of {} members, expected at most {}",
+                             value.size(), limits.max_object_members)});
+      return false;
+    }
+    for (const auto& [k, item] : value.items()) {
+      if (k.size() > limits.max_key_bytes) {
+        errors.push_back(
+            {path, fmt::format("key of {} bytes, expected at most {}",
+                               k.size(), limits.max_key_bytes)});
+        ok = false;
+        continue;
+      }
+      ok = CheckValues(item, PointerJoin(path, k), k, limits, errors) && ok;
+    }
+  }
+  return ok;
+}
+
+}  // namespace
+
+bool CheckJsonText(std::string_view text, std::vector<ConfigError>& errors,
+                   const JsonLimits& limits) {
+  if (text.size() > limits.max_document_bytes) {
+    errors.push_back({"", fmt::format("document of {} bytes, expected at "
+                                      "most {}",
+                                      text.size(), limits.max_document_bytes)});
+    return false;
+  }
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > limits.max_depth) {
+        auto [line, column] = LineAndColumn(text, i);
+        errors.push_back(
+            {"", fmt::format("nesting deeper than {} levels at line {}, "
+                             "column {}",
+                             limits.max_depth, line, column)});
+        return false;
+      }
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return true;
+}
+
+bool CheckJsonValues(const Json& doc, std::vector<ConfigError>& errors,
+                     const JsonLimits& limits) {
+  return CheckValues(doc, "", "", limits, errors);
+}
+
+bool CheckJsonValues(const OrderedJson& doc, std::vector<ConfigError>& errors,
+                     const JsonLimits& limits) {
+  return CheckValues(doc, "", "", limits, errors);
+}
+
 std::optional<Json> ParseJson(std::string_view text,
                               std::vector<ConfigError>& errors) {
+  if (!CheckJsonText(text, errors)) return std::nullopt;
   try {
-    return Json::parse(text.begin(), text.end());
+    Json doc = Json::parse(text.begin(), text.end());
+    if (!CheckJsonValues(doc, errors)) return std::nullopt;
+    return doc;
   } catch (const Json::parse_error& e) {
     // Translate the byte offset into a line and column a person can open.
     size_t offset = std::min<size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-    size_t line = 1;
-    size_t column = 1;
-    for (size_t i = 0; i < offset; ++i) {
-      if (text[i] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
+    auto [line, column] = LineAndColumn(text, offset);
     std::string what = e.what();
     // nlohmann prefixes "[json.exception.parse_error.101] parse error at ...: ".
     if (auto pos = what.rfind(": "); pos != std::string::npos) {
@@ -79,6 +197,15 @@ std::optional<Json> ParseJson(std::string_view text,
     }
     errors.push_back({"", fmt::format("invalid JSON at line {}, column {}: {}",
                                       line, column, what)});
+    return std::nullopt;
+  } catch (const Json::exception& e) {
+    // Not a syntax error but a value JSON allows and a double cannot hold
+    // ("1e999": out_of_range 406, "number overflow parsing ...").
+    std::string what = e.what();
+    if (auto pos = what.find("] "); pos != std::string::npos) {
+      what = what.substr(pos + 2);
+    }
+    errors.push_back({"", fmt::format("invalid JSON: {}", what)});
     return std::nullopt;
   }
 }

@@ -31,8 +31,41 @@ std::string_view JsonTypeName(const Json& value) noexcept;
 std::string Found(const Json& value);
 std::string Found(const OrderedJson& value);
 
-// Parses `text`; on failure appends one error at "" naming the line and
-// column of the problem and returns nullopt.
+// Limits on every JSON document leadroute reads (rulesets, accounts, leads,
+// step parameters), so that hostile or broken input is a clear error with a
+// path, never a crash, a stack overflow or a hang. One place for all of them.
+struct JsonLimits {
+  size_t max_document_bytes = size_t{32} << 20;  // 32 MiB
+  int max_depth = 64;                            // nested arrays/objects
+  size_t max_string_bytes = size_t{1} << 20;     // 1 MiB per string value
+  size_t max_key_bytes = 4096;                   // per object key
+  size_t max_array_items = 100000;               // any array, unless below
+  size_t max_object_members = 10000;
+  // Arrays under these keys (at any depth) have their own caps.
+  size_t max_rules = 10000;      // "rules"
+  size_t max_reps = 100000;      // "reps"
+  size_t max_teams = 10000;      // "teams"
+  size_t max_steps = 100;        // "steps"
+  size_t max_bands = 1000;       // "bands"
+  size_t max_accounts = 1000000;  // "accounts"
+};
+const JsonLimits& DefaultJsonLimits() noexcept;
+
+// Checks the raw text against the size and nesting limits before anything
+// is parsed (a deep document never becomes a deep tree). Appends one error
+// at "" naming the line and column; returns false when a limit is exceeded.
+bool CheckJsonText(std::string_view text, std::vector<ConfigError>& errors,
+                   const JsonLimits& limits = DefaultJsonLimits());
+// Checks string, key and count limits of a parsed document; appends an error
+// at the JSON Pointer of every value over a limit; false when any is.
+bool CheckJsonValues(const Json& doc, std::vector<ConfigError>& errors,
+                     const JsonLimits& limits = DefaultJsonLimits());
+bool CheckJsonValues(const OrderedJson& doc, std::vector<ConfigError>& errors,
+                     const JsonLimits& limits = DefaultJsonLimits());
+
+// Parses `text` within DefaultJsonLimits(); on failure appends the errors
+// (one at "" naming the line and column for malformed JSON) and returns
+// nullopt.
 std::optional<Json> ParseJson(std::string_view text,
                               std::vector<ConfigError>& errors);
 

@@ -51,7 +51,9 @@ class BandsStrategy final : public Strategy {
     auto it = std::upper_bound(
         bands_.begin(), bands_.end(), *x,
         [](double value, const CompiledBand& b) { return value < b.min; });
-    if (it == bands_.begin() || !(*x < std::prev(it)->max)) {
+    // An open top band (no "max") holds every larger value, +infinity too.
+    if (it == bands_.begin() ||
+        !(*x < std::prev(it)->max || std::prev(it)->max == kInfinity)) {
       candidates.Clear();
     } else {
       candidates &= std::prev(it)->reps;

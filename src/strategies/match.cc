@@ -87,8 +87,14 @@ std::optional<double> NumberOf(const Value& v) noexcept {
 // Filters by equality of values (op overlap or eq).
 class EqualityIndex {
  public:
-  explicit EqualityIndex(size_t reps)
-      : wildcard_(reps), true_(reps), false_(reps), reps_(reps) {}
+  // `star_matches_all`: a rep value "*" matches every lead value (op
+  // overlap); for op eq it is plain text (docs/config.md: eq is "equal").
+  EqualityIndex(size_t reps, bool star_matches_all)
+      : wildcard_(reps),
+        true_(reps),
+        false_(reps),
+        reps_(reps),
+        star_matches_all_(star_matches_all) {}
 
   void Add(RepIndex i, const Value& v) {
     if (const std::string* s = v.string_if()) {
@@ -145,7 +151,7 @@ class EqualityIndex {
 
  private:
   void AddString(RepIndex i, const std::string& s) {
-    if (s == "*") {
+    if (star_matches_all_ && s == "*") {
       wildcard_.set(i);
       return;
     }
@@ -164,6 +170,7 @@ class EqualityIndex {
   CandidateSet true_;
   CandidateSet false_;
   size_t reps_;
+  bool star_matches_all_;
   bool has_text_ = false;
   bool has_number_ = false;
   bool has_bool_ = false;
@@ -266,7 +273,7 @@ class MatchStrategy final : public Strategy {
         op_(op),
         slot_(slot),
         keep_if_missing_(keep_if_missing),
-        equality_(reps) {}
+        equality_(reps, op == MatchOp::kOverlap) {}
 
   void SetOrder(OrderIndex order) {
     mode_ = Mode::kOrder;
