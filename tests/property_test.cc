@@ -14,30 +14,12 @@
 
 #include "leadroute/leadroute.h"
 #include "leadroute/testing.h"
+#include "testing/rng.h"
 
 namespace leadroute {
 namespace {
 
-// splitmix64: reproducible everywhere (no std distributions).
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  int Below(int n) { return static_cast<int>(Next() % uint64_t(n)); }
-  bool Chance(int percent) { return Below(100) < percent; }
-  template <typename T>
-  const T& Pick(const std::vector<T>& v) {
-    return v[static_cast<size_t>(Below(static_cast<int>(v.size())))];
-  }
-
- private:
-  uint64_t state_;
-};
+using testing::Rng;
 
 const std::vector<std::string> kCountries = {"DE", "FR", "US", "GB", "JP"};
 const std::vector<std::string> kIndustries = {"saas", "retail", "bank",
@@ -61,15 +43,6 @@ struct Model {
   std::vector<ModelRule> rules;
 };
 
-std::vector<std::string> Sample(Rng& rng, const std::vector<std::string>& from,
-                                int percent) {
-  std::vector<std::string> out;
-  for (const auto& s : from) {
-    if (rng.Chance(percent)) out.push_back(s);
-  }
-  return out;
-}
-
 Model RandomModel(Rng& rng) {
   Model m;
   int teams = 1 + rng.Below(4);
@@ -89,9 +62,9 @@ Model RandomModel(Rng& rng) {
     rep.weight = 1 + rng.Below(4);
     if (rng.Chance(50)) rep.capacity.max_open = 1 + rng.Below(5);
     rep.territories = rng.Chance(10) ? std::vector<std::string>{"*"}
-                                     : Sample(rng, kCountries, 35);
+                                     : rng.Sample(kCountries, 35);
     rep.industries = rng.Chance(10) ? std::vector<std::string>{"*"}
-                                    : Sample(rng, kIndustries, 40);
+                                    : rng.Sample(kIndustries, 40);
     m.config.reps.push_back(rep);
   }
   int rules = 1 + rng.Below(6);

@@ -19,40 +19,14 @@
 
 #include "leadroute/leadroute.h"
 #include "reference/reference_router.h"
+#include "testing/rng.h"
 
 namespace leadroute {
 namespace {
 
 using Json = nlohmann::json;
 
-// splitmix64: reproducible everywhere (no std distributions).
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  int Below(int n) { return static_cast<int>(Next() % uint64_t(n)); }
-  bool Chance(int percent) { return Below(100) < percent; }
-  template <typename T>
-  const T& Pick(const std::vector<T>& v) {
-    return v[static_cast<size_t>(Below(static_cast<int>(v.size())))];
-  }
-  std::vector<std::string> Sample(const std::vector<std::string>& from,
-                                  int percent) {
-    std::vector<std::string> out;
-    for (const auto& s : from) {
-      if (Chance(percent)) out.push_back(s);
-    }
-    return out;
-  }
-
- private:
-  uint64_t state_;
-};
+using testing::Rng;
 
 const std::vector<std::string> kCountries = {"DE", "US", "FR", "de", "us", "JP"};
 const std::vector<std::string> kStates = {"CA", "NY", "ca", "BY"};
