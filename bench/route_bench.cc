@@ -14,8 +14,8 @@
 namespace leadroute {
 namespace {
 
-const std::vector<std::string> kCountries = {"DE", "FR", "GB", "US", "JP",
-                                             "BR", "IN", "AU"};
+const std::vector<std::string> kCountries = {"DE", "FR", "GB", "US",
+                                             "JP", "BR", "IN", "AU"};
 const std::vector<std::string> kIndustries = {"saas", "retail", "bank",
                                               "health", "manufacturing"};
 
@@ -40,10 +40,9 @@ RuleSet MakeRules() {
   for (int i = 0; i < 12; ++i) {
     Rule rule;
     rule.id = "rule" + std::to_string(i);
-    rule.when = i % 3 == 0 ? Condition::Eq("country", kCountries[i % 8])
-                : i % 3 == 1
-                    ? Condition::Gte("score", 40 + i * 4)
-                    : Condition::In("industry", {kIndustries[i % 5]});
+    rule.when = i % 3 == 0   ? Condition::Eq("country", kCountries[i % 8])
+                : i % 3 == 1 ? Condition::Gte("score", 40 + i * 4)
+                             : Condition::In("industry", {kIndustries[i % 5]});
     rule.pool = Pool::Team("team" + std::to_string(i % 8));
     rule.steps = {steps::Territory(), steps::Industry(steps::IfMissing::kKeep),
                   steps::Availability(), steps::RoundRobin()};
@@ -58,11 +57,11 @@ std::vector<Lead> MakeLeads(size_t n) {
   std::vector<Lead> leads;
   for (size_t i = 0; i < n; ++i) {
     uint64_t h = Mix(i + 1000);
-    leads.push_back(testing::MakeLead(
-        "L" + std::to_string(i),
-        {{"country", kCountries[h % 8]},
-         {"industry", kIndustries[(h >> 8) % 5]},
-         {"score", static_cast<int>((h >> 16) % 100)}}));
+    leads.push_back(
+        testing::MakeLead("L" + std::to_string(i),
+                          {{"country", kCountries[h % 8]},
+                           {"industry", kIndustries[(h >> 8) % 5]},
+                           {"score", static_cast<int>((h >> 16) % 100)}}));
   }
   return leads;
 }

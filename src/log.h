@@ -4,11 +4,11 @@
 #ifndef LEADROUTE_LOG_H_
 #define LEADROUTE_LOG_H_
 
+#include <fmt/format.h>
+
 #include <functional>
 #include <memory>
 #include <string_view>
-
-#include <fmt/format.h>
 
 #include "leadroute/router.h"
 

@@ -9,9 +9,12 @@ LEADROUTE_NAMESPACE_BEGIN
 
 std::string_view PresenceName(Presence presence) noexcept {
   switch (presence) {
-    case Presence::kAvailable: return "available";
-    case Presence::kAway: return "away";
-    case Presence::kOffline: return "offline";
+    case Presence::kAvailable:
+      return "available";
+    case Presence::kAway:
+      return "away";
+    case Presence::kOffline:
+      return "offline";
   }
   return "available";
 }
@@ -29,39 +32,60 @@ std::string_view OwnerKindName(OwnerKind kind) noexcept {
 
 std::string_view ConditionOpName(ConditionOp op) noexcept {
   switch (op) {
-    case ConditionOp::kAll: return "all";
-    case ConditionOp::kAny: return "any";
-    case ConditionOp::kNot: return "not";
-    case ConditionOp::kEq: return "eq";
-    case ConditionOp::kNe: return "ne";
-    case ConditionOp::kIn: return "in";
-    case ConditionOp::kNotIn: return "not_in";
-    case ConditionOp::kGt: return "gt";
-    case ConditionOp::kGte: return "gte";
-    case ConditionOp::kLt: return "lt";
-    case ConditionOp::kLte: return "lte";
-    case ConditionOp::kBetween: return "between";
-    case ConditionOp::kExists: return "exists";
-    case ConditionOp::kPrefix: return "prefix";
-    case ConditionOp::kContains: return "contains";
+    case ConditionOp::kAll:
+      return "all";
+    case ConditionOp::kAny:
+      return "any";
+    case ConditionOp::kNot:
+      return "not";
+    case ConditionOp::kEq:
+      return "eq";
+    case ConditionOp::kNe:
+      return "ne";
+    case ConditionOp::kIn:
+      return "in";
+    case ConditionOp::kNotIn:
+      return "not_in";
+    case ConditionOp::kGt:
+      return "gt";
+    case ConditionOp::kGte:
+      return "gte";
+    case ConditionOp::kLt:
+      return "lt";
+    case ConditionOp::kLte:
+      return "lte";
+    case ConditionOp::kBetween:
+      return "between";
+    case ConditionOp::kExists:
+      return "exists";
+    case ConditionOp::kPrefix:
+      return "prefix";
+    case ConditionOp::kContains:
+      return "contains";
   }
   return "all";
 }
 
 std::string_view OnEmptyName(OnEmpty on_empty) noexcept {
   switch (on_empty) {
-    case OnEmpty::kNextRule: return "next_rule";
-    case OnEmpty::kFallback: return "fallback";
-    case OnEmpty::kRelax: return "relax";
+    case OnEmpty::kNextRule:
+      return "next_rule";
+    case OnEmpty::kFallback:
+      return "fallback";
+    case OnEmpty::kRelax:
+      return "relax";
   }
   return "next_rule";
 }
 
 std::string_view StrategyKindName(StrategyKind kind) noexcept {
   switch (kind) {
-    case StrategyKind::kFilter: return "filter";
-    case StrategyKind::kResolver: return "resolver";
-    case StrategyKind::kPicker: return "picker";
+    case StrategyKind::kFilter:
+      return "filter";
+    case StrategyKind::kResolver:
+      return "resolver";
+    case StrategyKind::kPicker:
+      return "picker";
   }
   return "filter";
 }

@@ -127,7 +127,8 @@ class Trip final : public StepContext {
     return state_.UnderTimeCaps(*rules_.roster, rep, now_);
   }
   bool OnSchedule(RepIndex rep) const noexcept override {
-    return rep < rules_.schedules.size() && rules_.schedules[rep].Contains(now_);
+    return rep < rules_.schedules.size() &&
+           rules_.schedules[rep].Contains(now_);
   }
 
  private:
@@ -291,7 +292,7 @@ struct Router::Impl {
   std::shared_ptr<StateStore> state;
   std::shared_ptr<const Clock> clock;
   std::atomic<std::shared_ptr<const Snapshot>> snapshot;
-  std::mutex update_mutex;                   // serialises Update/SetAccounts
+  std::mutex update_mutex;  // serialises Update/SetAccounts
   internal::Log log;
 };
 
@@ -306,10 +307,9 @@ Result<Router> Router::Create(RuleSet rules, RouterOptions options) {
   snapshot->accounts = std::move(options.accounts);
   snapshot->generation = 1;
   impl->Publish(std::move(snapshot));
-  impl->log.Write(LogLevel::kInfo,
-                  "router created: {} reps, {} rules, config {}",
-                  rules.roster().size(), rules.config().rules.size(),
-                  rules.hash());
+  impl->log.Write(
+      LogLevel::kInfo, "router created: {} reps, {} rules, config {}",
+      rules.roster().size(), rules.config().rules.size(), rules.hash());
   return Router(std::move(impl));
 }
 

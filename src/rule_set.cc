@@ -1,8 +1,8 @@
 #include "leadroute/rule_set.h"
 
-#include <algorithm>
-
 #include <fmt/format.h>
+
+#include <algorithm>
 
 #include "compile/compiled_rule_set.h"
 #include "config/json_util.h"

@@ -2,9 +2,8 @@
 
 #include <cmath>
 #include <cstdint>
-#include <utility>
-
 #include <nlohmann/json.hpp>
+#include <utility>
 
 LEADROUTE_NAMESPACE_BEGIN
 namespace steps {

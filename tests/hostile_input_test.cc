@@ -27,7 +27,8 @@ std::string Nested(const std::string& open, const std::string& inner,
 std::string Errors(const Status& status) { return status.ToString(); }
 
 TEST(HostileRuleSet, DeeplyNestedConditionIsAnErrorNotAStackOverflow) {
-  std::string when = Nested(R"({"not": )", R"({"field": "x", "eq": 1})", "}", 200000);
+  std::string when =
+      Nested(R"({"not": )", R"({"field": "x", "eq": 1})", "}", 200000);
   std::string json = R"({"rules": [{"id": "r", "when": )" + when +
                      R"(}], "fallback": {"queue": "q"}})";
   auto rules = RuleSet::FromJson(json);
@@ -38,9 +39,11 @@ TEST(HostileRuleSet, DeeplyNestedConditionIsAnErrorNotAStackOverflow) {
 }
 
 TEST(HostileRuleSet, NestingWithinTheLimitLoadsAndRoutes) {
-  std::string when = Nested(R"({"not": )", R"({"field": "x", "eq": 1})", "}", 40);
-  std::string json = R"({"reps": [{"id": "ana"}], "rules": [{"id": "r", "when": )" +
-                     when + R"(}], "fallback": {"queue": "q"}})";
+  std::string when =
+      Nested(R"({"not": )", R"({"field": "x", "eq": 1})", "}", 40);
+  std::string json =
+      R"({"reps": [{"id": "ana"}], "rules": [{"id": "r", "when": )" + when +
+      R"(}], "fallback": {"queue": "q"}})";
   auto rules = RuleSet::FromJson(json);
   ASSERT_TRUE(rules.ok()) << Errors(rules.status());
   Router router = Router::Create(*rules).value();
@@ -83,11 +86,12 @@ TEST(HostileRuleSet, TooManyBandsIsAnErrorAtTheBands) {
   std::string bands;
   for (size_t i = 0; i <= DefaultJsonLimits().max_bands; ++i) {
     if (i > 0) bands += ',';
-    bands += R"({"min": )" + std::to_string(i) + R"(, "max": )" + std::to_string(i + 1) +
-             R"(, "tiers": ["*"]})";
+    bands += R"({"min": )" + std::to_string(i) + R"(, "max": )" +
+             std::to_string(i + 1) + R"(, "tiers": ["*"]})";
   }
-  std::string json = R"({"rules": [{"id": "r", "steps": [{"strategy": "score", "bands": [)" +
-                     bands + R"(]}]}], "fallback": {"queue": "q"}})";
+  std::string json =
+      R"({"rules": [{"id": "r", "steps": [{"strategy": "score", "bands": [)" +
+      bands + R"(]}]}], "fallback": {"queue": "q"}})";
   auto rules = RuleSet::FromJson(json);
   ASSERT_FALSE(rules.ok());
   EXPECT_EQ(rules.status().errors()[0].path, "/rules/0/steps/0/bands");
@@ -108,7 +112,8 @@ TEST(HostileRuleSet, HugeStringsAndKeysAreErrorsWithTheirPath) {
 }
 
 TEST(HostileRuleSet, InvalidUtf8IsRejected) {
-  auto rules = RuleSet::FromJson("{\"name\": \"\xff\xfe\", \"fallback\": {\"queue\": \"q\"}}");
+  auto rules = RuleSet::FromJson(
+      "{\"name\": \"\xff\xfe\", \"fallback\": {\"queue\": \"q\"}}");
   ASSERT_FALSE(rules.ok());
   EXPECT_EQ(rules.status().code(), StatusCode::kInvalidArgument);
 }
@@ -122,9 +127,11 @@ TEST(HostileLead, HugeStringIsRejectedWithItsPath) {
 
 TEST(HostileLead, LargeStringWithinTheLimitRoutes) {
   std::string big(DefaultJsonLimits().max_string_bytes / 2, 'x');
-  auto lead = Lead::FromJson(R"({"id": "L1", "company": ")" + big + R"(", "country": "DE"})");
+  auto lead = Lead::FromJson(R"({"id": "L1", "company": ")" + big +
+                             R"(", "country": "DE"})");
   ASSERT_TRUE(lead.ok()) << lead.status().ToString();
-  auto rules = RuleSet::FromJson(R"({"reps": [{"id": "ana", "territories": ["DE"]}],
+  auto rules =
+      RuleSet::FromJson(R"({"reps": [{"id": "ana", "territories": ["DE"]}],
       "rules": [{"id": "r", "when": {"field": "company", "contains": "xxy"},
                  "steps": [{"strategy": "territory"}]}, {"id": "s", "steps": [{"strategy": "territory"}]}],
       "fallback": {"queue": "q"}})");
@@ -136,23 +143,25 @@ TEST(HostileLead, LargeStringWithinTheLimitRoutes) {
 }
 
 TEST(HostileLead, DeepNestingIsRejected) {
-  std::string json = R"({"id": "L1", "a": )" + Nested(R"({"b": )", "1", "}", 100000) + "}";
+  std::string json =
+      R"({"id": "L1", "a": )" + Nested(R"({"b": )", "1", "}", 100000) + "}";
   auto lead = Lead::FromJson(json);
   ASSERT_FALSE(lead.ok());
   EXPECT_NE(lead.status().ToString().find("nesting deeper"), std::string::npos);
 }
 
 TEST(HostileLead, InvalidUtf8IsRejected) {
-  auto lead = Lead::FromJson("{\"id\": \"L1\", \"company\": \"Acme \xc3\x28\"}");
+  auto lead =
+      Lead::FromJson("{\"id\": \"L1\", \"company\": \"Acme \xc3\x28\"}");
   ASSERT_FALSE(lead.ok());
   EXPECT_EQ(lead.status().code(), StatusCode::kInvalidArgument);
 }
 
 TEST(HostileLead, OverflowingNumbersAreRejectedOrRoutedCleanly) {
-  for (const char* json : {R"({"id": "L1", "score": 1e999})",
-                           R"({"id": "L2", "score": -1e999})",
-                           R"({"id": 99999999999999999999999, "score": 1})",
-                           R"({"id": "L3", "score": NaN})"}) {
+  for (const char* json :
+       {R"({"id": "L1", "score": 1e999})", R"({"id": "L2", "score": -1e999})",
+        R"({"id": 99999999999999999999999, "score": 1})",
+        R"({"id": "L3", "score": NaN})"}) {
     auto lead = Lead::FromJson(json);
     if (!lead.ok()) {
       EXPECT_EQ(lead.status().code(), StatusCode::kInvalidArgument) << json;
@@ -173,7 +182,8 @@ TEST(HostileLead, OverflowingNumbersAreRejectedOrRoutedCleanly) {
 // comparison with NaN is false, so no band, no numeric test holds; the lead
 // still gets exactly one owner.
 TEST(HostileLead, NanAndInfinityFromCodeRouteToExactlyOneOwner) {
-  auto rules = RuleSet::FromJson(R"({"reps": [{"id": "ana", "tier": "a"}, {"id": "ben", "tier": "b"}],
+  auto rules = RuleSet::FromJson(
+      R"({"reps": [{"id": "ana", "tier": "a"}, {"id": "ben", "tier": "b"}],
       "rules": [
         {"id": "low", "when": {"field": "score", "lt": 50}, "pool": {"reps": ["ana"]}},
         {"id": "band", "steps": [{"strategy": "score", "bands": [{"min": 50, "tiers": ["b"]}]}]},
@@ -198,8 +208,8 @@ TEST(HostileAccounts, DeepNestingAndHugeDocumentsAreRejected) {
   auto accounts = AccountDirectory::FromJson(Nested("[", "", "]", 500000));
   ASSERT_FALSE(accounts.ok());
   std::string big(DefaultJsonLimits().max_string_bytes + 1, 'd');
-  accounts = AccountDirectory::FromJson(R"({"accounts": [{"id": "a", "domains": [")" + big +
-                                        R"("]}]})");
+  accounts = AccountDirectory::FromJson(
+      R"({"accounts": [{"id": "a", "domains": [")" + big + R"("]}]})");
   ASSERT_FALSE(accounts.ok());
   EXPECT_EQ(accounts.status().errors()[0].path, "/accounts/0/domains/0");
 }

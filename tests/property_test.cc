@@ -75,7 +75,8 @@ Model RandomModel(Rng& rng) {
     Rule rule;
     rule.id = "rule" + std::to_string(i);
     switch (rng.Below(5)) {
-      case 0: break;
+      case 0:
+        break;
       case 1:
         mr.when = ModelRule::When::kCountryEq;
         mr.country = rng.Pick(kCountries);
@@ -89,8 +90,8 @@ Model RandomModel(Rng& rng) {
       case 3: {
         mr.when = ModelRule::When::kIndustryIn;
         mr.industries = {rng.Pick(kIndustries), rng.Pick(kIndustries)};
-        rule.when = Condition::In("industry", {mr.industries[0],
-                                               mr.industries[1]});
+        rule.when =
+            Condition::In("industry", {mr.industries[0], mr.industries[1]});
         break;
       }
       default:
@@ -100,7 +101,8 @@ Model RandomModel(Rng& rng) {
         break;
     }
     switch (rng.Below(3)) {
-      case 0: break;
+      case 0:
+        break;
       case 1: {
         std::string team = rng.Pick(m.config.teams).id;
         rule.pool = Pool::Team(team);
@@ -140,8 +142,8 @@ Model RandomModel(Rng& rng) {
       if (!rng.Chance(60)) continue;
       bool keep = rng.Chance(50);
       mr.filters.emplace_back(f, keep);
-      auto if_missing = keep ? steps::IfMissing::kKeep
-                             : steps::IfMissing::kNoMatch;
+      auto if_missing =
+          keep ? steps::IfMissing::kKeep : steps::IfMissing::kNoMatch;
       switch (f) {
         case ModelRule::Filter::kTerritory:
           rule.steps.push_back(steps::Territory(if_missing));
@@ -162,8 +164,8 @@ Model RandomModel(Rng& rng) {
     if (picker == "least_loaded") rule.steps.push_back(steps::LeastLoaded());
     if (picker == "random") rule.steps.push_back(steps::Random());
     mr.fallback_on_empty = rng.Chance(20);
-    rule.on_empty = mr.fallback_on_empty ? OnEmpty::kFallback
-                                         : OnEmpty::kNextRule;
+    rule.on_empty =
+        mr.fallback_on_empty ? OnEmpty::kFallback : OnEmpty::kNextRule;
     m.config.rules.push_back(rule);
     m.rules.push_back(mr);
   }
@@ -201,8 +203,10 @@ bool WhenHolds(const ModelRule& r, const Lead& lead) {
   const std::string* industry = StringField(lead, "industry");
   const Value* score = lead.Find("score");
   switch (r.when) {
-    case ModelRule::When::kAlways: return true;
-    case ModelRule::When::kCountryEq: return country && *country == r.country;
+    case ModelRule::When::kAlways:
+      return true;
+    case ModelRule::When::kCountryEq:
+      return country && *country == r.country;
     case ModelRule::When::kScoreGte:
       return score && score->is_number() && *score->number() >= r.score;
     case ModelRule::When::kIndustryIn:
@@ -239,8 +243,8 @@ std::set<std::string> Eligible(const Model& m, const ModelRule& r,
     if (filter == ModelRule::Filter::kAvailability) {
       for (const auto& id : c) {
         auto p = s.presence.find(id);
-        bool available = p == s.presence.end() ||
-                         p->second == Presence::kAvailable;
+        bool available =
+            p == s.presence.end() || p->second == Presence::kAvailable;
         if (available && under_cap(id)) next.insert(id);
       }
     } else if (filter == ModelRule::Filter::kTerritory) {
@@ -283,8 +287,8 @@ std::string Describe(const Assignment& a) {
 
 // Routes `leads` with random presence changes and releases; checks every
 // decision against the model; returns the decision log.
-std::vector<std::string> RunAndCheck(const Model& m, uint64_t seed,
-                                     int leads, int config_index) {
+std::vector<std::string> RunAndCheck(const Model& m, uint64_t seed, int leads,
+                                     int config_index) {
   auto rules = RuleSet::Compile(m.config);
   EXPECT_TRUE(rules.ok()) << rules.status().ToString();
   if (!rules.ok()) return {};

@@ -37,48 +37,57 @@ struct Recorder {
 //   name {"rep": id}       resolver naming a rep (or passing when "")
 StrategyRegistry TestRegistry(Recorder* recorder) {
   StrategyRegistry registry = StrategyRegistry::WithBuiltins();
-  (void)registry.Register("keep_only", [recorder](StrategyBuildContext& ctx)
-                              -> Result<std::unique_ptr<Strategy>> {
-    std::string id =
-        ctx.params().String("rep", StepParams::Need::kRequired).value_or("");
-    RepIndex keep = ctx.roster().Find(id);
-    std::string path = ctx.path();
-    return MakeStrategy(
-        "keep_only", StrategyKind::kFilter,
-        [keep, recorder, path](const LeadView&, CandidateSet& c,
-                               StepContext&) {
-          recorder->Add(path);
-          bool had = keep != kNoRep && c.test(keep);
-          c.Clear();
-          if (had) c.set(keep);
-          return StepResult::Narrowed();
-        });
-  });
-  (void)registry.Register("drop_all", [recorder](StrategyBuildContext& ctx)
-                              -> Result<std::unique_ptr<Strategy>> {
-    std::string path = ctx.path();
-    return MakeStrategy("drop_all", StrategyKind::kFilter,
-                        [recorder, path](const LeadView&, CandidateSet& c,
-                                         StepContext&) {
-                          recorder->Add(path);
-                          c.Clear();
-                          return StepResult::Narrowed();
-                        });
-  });
-  (void)registry.Register("name", [recorder](StrategyBuildContext& ctx)
-                              -> Result<std::unique_ptr<Strategy>> {
-    RepIndex rep = ctx.roster().Find(ctx.params().String("rep").value_or(""));
-    std::string path = ctx.path();
-    return MakeStrategy("name", StrategyKind::kResolver,
-                        [rep, recorder, path](const LeadView&,
-                                              CandidateSet& c, StepContext&) {
-                          recorder->Add(path);
-                          if (rep == kNoRep || !c.test(rep)) {
-                            return StepResult::Passed();
-                          }
-                          return StepResult::Resolved(rep);
-                        });
-  });
+  (void)registry.Register(
+      "keep_only",
+      [recorder](
+          StrategyBuildContext& ctx) -> Result<std::unique_ptr<Strategy>> {
+        std::string id = ctx.params()
+                             .String("rep", StepParams::Need::kRequired)
+                             .value_or("");
+        RepIndex keep = ctx.roster().Find(id);
+        std::string path = ctx.path();
+        return MakeStrategy(
+            "keep_only", StrategyKind::kFilter,
+            [keep, recorder, path](const LeadView&, CandidateSet& c,
+                                   StepContext&) {
+              recorder->Add(path);
+              bool had = keep != kNoRep && c.test(keep);
+              c.Clear();
+              if (had) c.set(keep);
+              return StepResult::Narrowed();
+            });
+      });
+  (void)registry.Register(
+      "drop_all",
+      [recorder](
+          StrategyBuildContext& ctx) -> Result<std::unique_ptr<Strategy>> {
+        std::string path = ctx.path();
+        return MakeStrategy(
+            "drop_all", StrategyKind::kFilter,
+            [recorder, path](const LeadView&, CandidateSet& c, StepContext&) {
+              recorder->Add(path);
+              c.Clear();
+              return StepResult::Narrowed();
+            });
+      });
+  (void)registry.Register(
+      "name",
+      [recorder](
+          StrategyBuildContext& ctx) -> Result<std::unique_ptr<Strategy>> {
+        RepIndex rep =
+            ctx.roster().Find(ctx.params().String("rep").value_or(""));
+        std::string path = ctx.path();
+        return MakeStrategy(
+            "name", StrategyKind::kResolver,
+            [rep, recorder, path](const LeadView&, CandidateSet& c,
+                                  StepContext&) {
+              recorder->Add(path);
+              if (rep == kNoRep || !c.test(rep)) {
+                return StepResult::Passed();
+              }
+              return StepResult::Resolved(rep);
+            });
+      });
   return registry;
 }
 
@@ -140,13 +149,13 @@ TEST_F(RouterContract, RuleThatYieldsNobodyLetsTheNextRuleDecide) {
 // fields make a test false, never an error.
 TEST_F(RouterContract, RuleAppliesOnlyWhenItsConditionHolds) {
   builder_
-      .Rule({.id = "de", .when = Condition::Eq("country", "DE"),
+      .Rule({.id = "de",
+             .when = Condition::Eq("country", "DE"),
              .pool = Pool::Team("a")})
       .Rule({.id = "rest", .pool = Pool::Team("b")});
   Router router = Make();
   EXPECT_EQ(router.Route(MakeLead("L1", {{"country", "de"}}))->rule_id, "de");
-  EXPECT_EQ(router.Route(MakeLead("L2", {{"country", "FR"}}))->rule_id,
-            "rest");
+  EXPECT_EQ(router.Route(MakeLead("L2", {{"country", "FR"}}))->rule_id, "rest");
   // Missing field and wrong type: the test is false, routing goes on.
   EXPECT_EQ(router.Route(MakeLead("L3"))->rule_id, "rest");
   EXPECT_EQ(router.Route(MakeLead("L4", {{"country", 49}}))->rule_id, "rest");
@@ -155,9 +164,12 @@ TEST_F(RouterContract, RuleAppliesOnlyWhenItsConditionHolds) {
 // §3.3 `pool` starts the candidates: a team, a list of reps, or every
 // active rep; inactive reps are never candidates.
 TEST_F(RouterContract, PoolIsATeamAListOfRepsOrEveryActiveRep) {
-  builder_.Rule({.id = "reps", .when = Condition::Eq("k", "reps"),
-                 .pool = Pool::Reps({"b2", "gone"})})
-      .Rule({.id = "team", .when = Condition::Eq("k", "team"),
+  builder_
+      .Rule({.id = "reps",
+             .when = Condition::Eq("k", "reps"),
+             .pool = Pool::Reps({"b2", "gone"})})
+      .Rule({.id = "team",
+             .when = Condition::Eq("k", "team"),
              .pool = Pool::Team("b")})
       .Rule({.id = "all", .when = Condition::Eq("k", "all")});
   Router router = Make();
@@ -187,9 +199,9 @@ TEST_F(RouterContract, StepsRunInOrderAndAResolverEndsTheRule) {
   auto a = router.Route(MakeLead("L1"));
   EXPECT_EQ(a->owner.id, "a2");
   EXPECT_EQ(a->decided_by, "name");
-  EXPECT_THAT(recorder_.calls,
-              ElementsAre("/rules/0/steps/0", "/rules/0/steps/1",
-                          "/rules/0/steps/2"));
+  EXPECT_THAT(
+      recorder_.calls,
+      ElementsAre("/rules/0/steps/0", "/rules/0/steps/1", "/rules/0/steps/2"));
 }
 
 TEST_F(RouterContract, AResolverNamingAnIneligibleRepPasses) {
@@ -221,15 +233,21 @@ TEST_F(RouterContract, AStepAfterAPickerIsRejectedAtLoad) {
 
 // §3.5 When candidates become empty, `on_empty` decides.
 TEST_F(RouterContract, OnEmptyNextRuleTriesTheNextRule) {
-  builder_.Rule({.id = "r1", .pool = Pool::Team("a"), .steps = {DropAll()},
-                 .on_empty = OnEmpty::kNextRule})
+  builder_
+      .Rule({.id = "r1",
+             .pool = Pool::Team("a"),
+             .steps = {DropAll()},
+             .on_empty = OnEmpty::kNextRule})
       .Rule({.id = "r2", .pool = Pool::Team("b")});
   EXPECT_EQ(Make().Route(MakeLead("L1"))->rule_id, "r2");
 }
 
 TEST_F(RouterContract, OnEmptyFallbackGoesStraightToTheFallback) {
-  builder_.Rule({.id = "r1", .pool = Pool::Team("a"), .steps = {DropAll()},
-                 .on_empty = OnEmpty::kFallback})
+  builder_
+      .Rule({.id = "r1",
+             .pool = Pool::Team("a"),
+             .steps = {DropAll()},
+             .on_empty = OnEmpty::kFallback})
       .Rule({.id = "r2", .pool = Pool::Team("b")});
   auto a = Make().Route(MakeLead("L1"));
   EXPECT_TRUE(a->fallback);
@@ -240,7 +258,8 @@ TEST_F(RouterContract, OnEmptyFallbackGoesStraightToTheFallback) {
 
 TEST_F(RouterContract, OnEmptyRelaxUndoesTheLatestFilterFirst) {
   // keep a1, then keep a2 (empty): relaxing the latest filter leaves a1.
-  builder_.Rule({.id = "r", .pool = Pool::Team("a"),
+  builder_.Rule({.id = "r",
+                 .pool = Pool::Team("a"),
                  .steps = {KeepOnly("a1"), KeepOnly("a2")},
                  .on_empty = OnEmpty::kRelax});
   auto a = Make().Route(MakeLead("L1"));
@@ -251,7 +270,8 @@ TEST_F(RouterContract, OnEmptyRelaxUndoesTheLatestFilterFirst) {
 TEST_F(RouterContract, OnEmptyRelaxUndoesOneFilterAtATime) {
   // b1 is outside the pool, so undoing the latest filter is not enough;
   // undoing the one before leaves the whole pool narrowed by keep a2.
-  builder_.Rule({.id = "r", .pool = Pool::Team("a"),
+  builder_.Rule({.id = "r",
+                 .pool = Pool::Team("a"),
                  .steps = {KeepOnly("a2"), KeepOnly("b1"), KeepOnly("a1")},
                  .on_empty = OnEmpty::kRelax});
   auto a = Make().Route(MakeLead("L1"));
@@ -259,9 +279,11 @@ TEST_F(RouterContract, OnEmptyRelaxUndoesOneFilterAtATime) {
 }
 
 TEST_F(RouterContract, OnEmptyRelaxNeverRelaxesAvailability) {
-  builder_.Rule({.id = "r", .pool = Pool::Team("a"),
-                 .steps = {KeepOnly("a1"), steps::Availability()},
-                 .on_empty = OnEmpty::kRelax})
+  builder_
+      .Rule({.id = "r",
+             .pool = Pool::Team("a"),
+             .steps = {KeepOnly("a1"), steps::Availability()},
+             .on_empty = OnEmpty::kRelax})
       .Rule({.id = "next", .pool = Pool::Team("b")});
   Router router = Make();
   ASSERT_TRUE(router.SetPresence("a1", Presence::kOffline).ok());
@@ -278,7 +300,8 @@ TEST_F(RouterContract, RelaxIsRetriedWhenThePickerFindsEveryoneAtCapacity) {
   builder_.Team("a")
       .Rep(MakeRep("a1", {"a"}).MaxOpen(1))
       .Rep(MakeRep("a2", {"a"}))
-      .Rule({.id = "r", .pool = Pool::Team("a"),
+      .Rule({.id = "r",
+             .pool = Pool::Team("a"),
              .steps = {KeepOnly("a1"), steps::RoundRobin()},
              .on_empty = OnEmpty::kRelax})
       .FallbackQueue("inbox");
@@ -290,7 +313,8 @@ TEST_F(RouterContract, RelaxIsRetriedWhenThePickerFindsEveryoneAtCapacity) {
 // §3.6 No rule yields an owner: the fallback gets the lead; a RuleSet
 // without a fallback is rejected; every lead with an id gets one owner.
 TEST_F(RouterContract, FallbackTakesWhatNoRuleYields) {
-  builder_.Rule({.id = "de", .when = Condition::Eq("country", "DE"),
+  builder_.Rule({.id = "de",
+                 .when = Condition::Eq("country", "DE"),
                  .pool = Pool::Team("a")});
   auto a = Make().Route(MakeLead("L1", {{"country", "US"}}));
   EXPECT_TRUE(a->fallback);
@@ -425,12 +449,12 @@ TEST_F(RouterContract, SetPresenceOfAnUnknownRepIsNotFound) {
 TEST_F(RouterContract, HostCallbackLoggingIsSilentByDefaultAndOptIn) {
   builder_.Rule({.id = "r", .pool = Pool::Team("a")});
   std::vector<std::string> lines;
-  auto router = Router::Create(
-      builder_.Build({.strategies = &registry_}).value(),
-      {.log_level = LogLevel::kInfo,
-       .log_sink = [&](LogLevel, std::string_view m) {
-         lines.emplace_back(m);
-       }});
+  auto router =
+      Router::Create(builder_.Build({.strategies = &registry_}).value(),
+                     {.log_level = LogLevel::kInfo,
+                      .log_sink = [&](LogLevel, std::string_view m) {
+                        lines.emplace_back(m);
+                      }});
   ASSERT_TRUE(router.ok());
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_THAT(lines[0], ::testing::HasSubstr("router created"));
@@ -467,20 +491,20 @@ TEST(RuleSetCompile, InCodeErrorsCarryTheSamePathsAsJson) {
                  MakeRep("r3").TimeZone("Mars/Olympus")};
   config.reps[0].capacity.max_open = -1;
   config.rules = {Rule{.id = "x", .pool = Pool::Reps({"r1", "ghost"})},
-                  Rule{.id = "x", .pool = Pool::Team("nope"),
+                  Rule{.id = "x",
+                       .pool = Pool::Team("nope"),
                        .steps = {Step{"teleport", "{}"}}}};
   config.fallback = Owner::Rep("ghost");
   auto rules = RuleSet::Compile(config);
   ASSERT_FALSE(rules.ok());
   std::vector<std::string> paths;
   for (const auto& e : rules.status().errors()) paths.push_back(e.path);
-  EXPECT_THAT(paths, ::testing::UnorderedElementsAre(
-                         "/teams/1/id", "/reps/0/teams/1",
-                         "/reps/0/capacity/max_open", "/reps/1/id",
-                         "/reps/1/weight", "/reps/2/time_zone",
-                         "/fallback/rep", "/rules/0/pool/reps/1",
-                         "/rules/1/id", "/rules/1/pool/teams/0",
-                         "/rules/1/steps/0/strategy"));
+  EXPECT_THAT(paths,
+              ::testing::UnorderedElementsAre(
+                  "/teams/1/id", "/reps/0/teams/1", "/reps/0/capacity/max_open",
+                  "/reps/1/id", "/reps/1/weight", "/reps/2/time_zone",
+                  "/fallback/rep", "/rules/0/pool/reps/1", "/rules/1/id",
+                  "/rules/1/pool/teams/0", "/rules/1/steps/0/strategy"));
 }
 
 }  // namespace

@@ -2,10 +2,10 @@
 // out defaults, and the built-in strategies accept what they write.
 #include "leadroute/steps.h"
 
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "leadroute/rule_set.h"
 
@@ -43,15 +43,15 @@ TEST(Steps, NonDefaultsAreWritten) {
   EXPECT_EQ(steps::FieldOwner("requested_rep").params,
             R"({"field":"requested_rep"})");
   EXPECT_EQ(steps::FieldOwner("requested_rep").strategy, "field_owner");
-  EXPECT_EQ(steps::Availability({.presence = {Presence::kAvailable,
-                                              Presence::kAway},
-                                 .capacity = false})
-                .params,
-            R"({"capacity":false,"presence":["available","away"]})");
-  EXPECT_EQ(steps::Availability({.schedule = false,
-                                 .when_nobody = "relax_to_away"})
-                .params,
-            R"({"schedule":false,"when_nobody":"relax_to_away"})");
+  EXPECT_EQ(
+      steps::Availability({.presence = {Presence::kAvailable, Presence::kAway},
+                           .capacity = false})
+          .params,
+      R"({"capacity":false,"presence":["available","away"]})");
+  EXPECT_EQ(
+      steps::Availability({.schedule = false, .when_nobody = "relax_to_away"})
+          .params,
+      R"({"schedule":false,"when_nobody":"relax_to_away"})");
 }
 
 TEST(Steps, MatchWritesFieldAttributeAndOp) {

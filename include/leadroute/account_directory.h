@@ -35,7 +35,8 @@ class LEADROUTE_EXPORT AccountDirectory {
   // known, no cycles, each domain claimed by one account. Errors name the
   // JSON Pointer `/accounts/<i>/...`.
   static Result<AccountDirectory> Build(std::vector<Account> accounts);
-  // `{"accounts": [{"id":..,"name":..,"domains":[..],"parent":..,"owner":..}]}`.
+  // `{"accounts":
+  // [{"id":..,"name":..,"domains":[..],"parent":..,"owner":..}]}`.
   static Result<AccountDirectory> FromJson(std::string_view json);
   static Result<AccountDirectory> FromFile(const std::string& path);
 

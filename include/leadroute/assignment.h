@@ -13,12 +13,12 @@ LEADROUTE_NAMESPACE_BEGIN
 
 struct Assignment {
   std::string lead_id{};
-  Owner owner{};              // a rep, or a queue when the fallback is a queue
-  std::string rule_id{};      // the rule that decided; empty for the fallback
+  Owner owner{};          // a rep, or a queue when the fallback is a queue
+  std::string rule_id{};  // the rule that decided; empty for the fallback
   // The strategy that produced the owner ("round_robin", "hierarchy", ...),
   // or "fallback".
   std::string decided_by{};
-  bool fallback = false;    // true when no rule yielded an owner
+  bool fallback = false;  // true when no rule yielded an owner
   // True when this is an earlier decision for the same lead id, returned
   // again without counting twice (DESIGN.md §3.7).
   bool repeated = false;

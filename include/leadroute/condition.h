@@ -40,8 +40,8 @@ LEADROUTE_EXPORT std::string_view ConditionOpName(ConditionOp op) noexcept;
 
 struct Condition {
   ConditionOp op = ConditionOp::kAll;
-  std::string field{};               // field tests only
-  std::vector<Value> values{};       // operands of field tests
+  std::string field{};                // field tests only
+  std::vector<Value> values{};        // operands of field tests
   std::vector<Condition> children{};  // all / any / not
 
   // Builders, e.g. `Condition::All({Condition::Eq("country", "DE"),

@@ -97,8 +97,8 @@ struct Rep {
   std::string name{};   // display name
   std::string email{};  // optional; `field_owner` accepts it in place of the id
   std::vector<std::string> teams{};  // team ids this rep belongs to
-  std::string tier{};   // seniority label used by band steps, e.g. "senior"
-  double weight = 1;  // share for weighted round robin and random; > 0
+  std::string tier{};  // seniority label used by band steps, e.g. "senior"
+  double weight = 1;   // share for weighted round robin and random; > 0
   // Attribute lists matched by the filter strategies. Entries compare
   // ASCII-case-insensitively; "*" matches every value.
   std::vector<std::string> territories{};  // "DE", "US-CA", "US:94*"

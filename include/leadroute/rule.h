@@ -35,7 +35,9 @@ struct Pool {
 
   static Pool Everyone() { return {}; }
   static Pool Team(std::string id) { return {{std::move(id)}, {}}; }
-  static Pool Reps(std::vector<std::string> ids) { return {{}, std::move(ids)}; }
+  static Pool Reps(std::vector<std::string> ids) {
+    return {{}, std::move(ids)};
+  }
 };
 
 // One strategy invocation: the strategy's config name and its parameters as
@@ -56,9 +58,9 @@ struct ActiveWindow {
 };
 
 struct Rule {
-  std::string id{};        // unique within the RuleSet; reported in decisions
-  Condition when{};        // default: always
-  Pool pool{};             // default: every active rep
+  std::string id{};  // unique within the RuleSet; reported in decisions
+  Condition when{};  // default: always
+  Pool pool{};       // default: every active rep
   std::vector<Step> steps{};
   // Rotation key shared by pickers: rules naming the same rotation share
   // round-robin fairness. Empty: the rule id.

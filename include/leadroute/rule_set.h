@@ -75,9 +75,7 @@ class LEADROUTE_EXPORT RuleSet {
   const std::string& hash() const noexcept;
 
   // For the Router and tests.
-  const internal::CompiledRuleSet& compiled() const noexcept {
-    return *impl_;
-  }
+  const internal::CompiledRuleSet& compiled() const noexcept { return *impl_; }
   std::shared_ptr<const internal::CompiledRuleSet> shared() const noexcept {
     return impl_;
   }

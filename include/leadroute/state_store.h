@@ -31,14 +31,15 @@ struct RepStatus {
 };
 
 // How Claim chooses among the candidates. Reps at `max_open` or at a
-// time-based cap are skipped in every order; ties always go to the lower roster index.
+// time-based cap are skipped in every order; ties always go to the lower roster
+// index.
 enum class PickOrder : uint8_t {
-  kLeastRecent,     // least recently assigned in the rotation
-  kSmoothWeighted,  // smooth weighted round robin by `Rep::weight`
-  kLeastLoaded,     // fewest open leads, then least recently assigned
+  kLeastRecent,       // least recently assigned in the rotation
+  kSmoothWeighted,    // smooth weighted round robin by `Rep::weight`
+  kLeastLoaded,       // fewest open leads, then least recently assigned
   kLeastLoadedRatio,  // lowest open / max_open (uncapped: open), then ditto
-  kRandom,          // seeded, weighted by `Rep::weight`
-  kPreference,      // the first rep of `preference` that is under its cap
+  kRandom,            // seeded, weighted by `Rep::weight`
+  kPreference,        // the first rep of `preference` that is under its cap
 };
 
 struct ClaimPolicy {
@@ -55,7 +56,7 @@ struct ClaimRequest {
   const CandidateSet* candidates = nullptr;  // ignored by kPreference
   ClaimPolicy policy{};
   std::string_view rotation{};  // rotation key: the rule id or a shared name
-  uint64_t seed = 0;          // kRandom: seeds the rotation's generator
+  uint64_t seed = 0;            // kRandom: seeds the rotation's generator
   // The decision to record; Claim fills in `owner`.
   const Assignment* decision = nullptr;
   // The routing instant (the lead's `created_at`, else the clock's now):

@@ -214,8 +214,8 @@ class StrategyBuildContext {
 
 // Builds a strategy for one step. Return an error Status (or record errors
 // through the params) when the parameters are invalid.
-using StrategyFactory = std::function<Result<std::unique_ptr<Strategy>>(
-    StrategyBuildContext& ctx)>;
+using StrategyFactory =
+    std::function<Result<std::unique_ptr<Strategy>>(StrategyBuildContext& ctx)>;
 
 // Config names -> factories. Fill it explicitly: nothing registers itself.
 // Not synchronised: fill it before compiling RuleSets with it.

@@ -35,14 +35,26 @@ namespace testing {
 class RepBuilder {
  public:
   explicit RepBuilder(std::string id) { rep_.id = std::move(id); }
-  RepBuilder& Name(std::string v) { rep_.name = std::move(v); return *this; }
-  RepBuilder& Email(std::string v) { rep_.email = std::move(v); return *this; }
+  RepBuilder& Name(std::string v) {
+    rep_.name = std::move(v);
+    return *this;
+  }
+  RepBuilder& Email(std::string v) {
+    rep_.email = std::move(v);
+    return *this;
+  }
   RepBuilder& Teams(std::vector<std::string> v) {
     rep_.teams = std::move(v);
     return *this;
   }
-  RepBuilder& Tier(std::string v) { rep_.tier = std::move(v); return *this; }
-  RepBuilder& Weight(double v) { rep_.weight = v; return *this; }
+  RepBuilder& Tier(std::string v) {
+    rep_.tier = std::move(v);
+    return *this;
+  }
+  RepBuilder& Weight(double v) {
+    rep_.weight = v;
+    return *this;
+  }
   RepBuilder& Territories(std::vector<std::string> v) {
     rep_.territories = std::move(v);
     return *this;
@@ -63,8 +75,14 @@ class RepBuilder {
     rep_.attributes[std::move(name)] = std::move(v);
     return *this;
   }
-  RepBuilder& MaxOpen(int v) { rep_.capacity.max_open = v; return *this; }
-  RepBuilder& MaxPerDay(int v) { rep_.capacity.max_per_day = v; return *this; }
+  RepBuilder& MaxOpen(int v) {
+    rep_.capacity.max_open = v;
+    return *this;
+  }
+  RepBuilder& MaxPerDay(int v) {
+    rep_.capacity.max_per_day = v;
+    return *this;
+  }
   RepBuilder& MaxPerWeek(int v) {
     rep_.capacity.max_per_week = v;
     return *this;
@@ -85,7 +103,10 @@ class RepBuilder {
     rep_.schedule = std::move(v);
     return *this;
   }
-  RepBuilder& Inactive() { rep_.active = false; return *this; }
+  RepBuilder& Inactive() {
+    rep_.active = false;
+    return *this;
+  }
   operator Rep() const { return rep_; }  // NOLINT: builder converts
   Rep Build() const { return rep_; }
 
@@ -93,8 +114,7 @@ class RepBuilder {
   Rep rep_;
 };
 
-inline RepBuilder MakeRep(std::string id,
-                          std::vector<std::string> teams = {}) {
+inline RepBuilder MakeRep(std::string id, std::vector<std::string> teams = {}) {
   RepBuilder b(std::move(id));
   b.Teams(std::move(teams));
   return b;
@@ -123,9 +143,9 @@ class FakeClock final : public Clock {
 };
 
 // `MakeLead("L1", {{"country", "DE"}, {"score", 80}})`.
-inline Lead MakeLead(std::string id,
-                     std::initializer_list<std::pair<std::string, Value>>
-                         fields = {}) {
+inline Lead MakeLead(
+    std::string id,
+    std::initializer_list<std::pair<std::string, Value>> fields = {}) {
   Lead lead(std::move(id));
   for (const auto& [name, value] : fields) lead.Set(name, value);
   return lead;

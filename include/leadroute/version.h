@@ -9,7 +9,7 @@
 #define LEADROUTE_VERSION_PATCH 0
 
 // Encoded as MAJOR * 10000 + MINOR * 100 + PATCH, as fmt does.
-#define LEADROUTE_VERSION                                       \
+#define LEADROUTE_VERSION                                            \
   (LEADROUTE_VERSION_MAJOR * 10000 + LEADROUTE_VERSION_MINOR * 100 + \
    LEADROUTE_VERSION_PATCH)
 

@@ -2,12 +2,12 @@
 // the Router walks. Every problem is collected with its JSON Pointer path.
 #include "compile/compiled_rule_set.h"
 
+#include <date/tz.h>
+#include <fmt/format.h>
+
 #include <cmath>
 #include <set>
 #include <utility>
-
-#include <date/tz.h>
-#include <fmt/format.h>
 
 #include "compile/roster_builder.h"
 #include "config/json_util.h"
@@ -134,8 +134,7 @@ class Compiler {
         }
         if (w->hours < 1 || w->hours > 744) {
           Error(base + "/capacity/max_in_window/hours",
-                fmt::format("found {}, expected 1 to 744 (31 days)",
-                            w->hours));
+                fmt::format("found {}, expected 1 to 744 (31 days)", w->hours));
         }
       }
       for (size_t j = 0; j < rep.teams.size(); ++j) {
@@ -236,8 +235,7 @@ class Compiler {
     }
     RepIndex rep = out_->roster->Find(c.fallback->id);
     if (rep == kNoRep) {
-      Error("/fallback/rep",
-            fmt::format("unknown rep \"{}\"", c.fallback->id));
+      Error("/fallback/rep", fmt::format("unknown rep \"{}\"", c.fallback->id));
     } else if (!out_->roster->rep(rep).active) {
       Error("/fallback/rep",
             fmt::format("rep \"{}\" is inactive; the fallback must be able "
@@ -294,8 +292,9 @@ class Compiler {
     for (size_t j = 0; j < rule.steps.size(); ++j) {
       std::string path = fmt::format("{}/steps/{}", base, j);
       if (after_picker) {
-        Error(path, "a step after a picker never runs; the picker ends the "
-                    "rule");
+        Error(path,
+              "a step after a picker never runs; the picker ends the "
+              "rule");
       }
       if (auto step = CompileStep(rule.steps[j], path)) {
         after_picker = after_picker || step->kind == StrategyKind::kPicker;
@@ -317,8 +316,8 @@ class Compiler {
     }
     auto state = std::make_shared<StepParamsState>();
     std::vector<ConfigError> parse_errors;
-    auto params = ParseJson(step.params.empty() ? "{}" : step.params,
-                            parse_errors);
+    auto params =
+        ParseJson(step.params.empty() ? "{}" : step.params, parse_errors);
     if (!params || !params->is_object()) {
       Error(path, params ? fmt::format("{}, expected the step parameters as "
                                        "an object",
@@ -358,8 +357,8 @@ class Compiler {
     out.path = path;
     out.strategy = std::move(built).value();
     out.kind = out.strategy->Kind();
-    out.relaxable = out.kind == StrategyKind::kFilter &&
-                    out.strategy->Relaxable();
+    out.relaxable =
+        out.kind == StrategyKind::kFilter && out.strategy->Relaxable();
     return out;
   }
 

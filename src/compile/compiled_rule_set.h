@@ -33,10 +33,10 @@ struct CompiledRule {
   std::string id;
   std::string rotation;  // the rule id unless a shared rotation is named
   CompiledCondition when;
-  CandidateSet pool;     // active reps of the pool
+  CandidateSet pool;  // active reps of the pool
   std::vector<CompiledStep> steps;
   OnEmpty on_empty = OnEmpty::kNextRule;
-  uint64_t seed = 0;     // settings.seed mixed with the rule id
+  uint64_t seed = 0;        // settings.seed mixed with the rule id
   CompiledSchedule active;  // the rule's window; always when it has none
 };
 

@@ -48,8 +48,7 @@ class Compiler {
     switch (c.op) {
       case ConditionOp::kAll:
       case ConditionOp::kAny: {
-        std::string base =
-            PointerJoin(path, ConditionOpName(c.op));
+        std::string base = PointerJoin(path, ConditionOpName(c.op));
         for (size_t k = 0; k < c.children.size(); ++k) {
           Add(c.children[k], PointerJoin(base, k), nodes);
         }
@@ -88,8 +87,8 @@ class Compiler {
     const auto& vs = c.values;
     auto expect_count = [&](size_t n, std::string_view what) {
       if (vs.size() == n) return true;
-      Error(op_path, fmt::format("found {} operands, expected {}", vs.size(),
-                                 what));
+      Error(op_path,
+            fmt::format("found {} operands, expected {}", vs.size(), what));
       return false;
     };
     switch (c.op) {
@@ -235,11 +234,16 @@ bool CompiledCondition::Test(const Node& node,
       if (!x) return false;
       double v = *x;
       switch (node.op) {
-        case ConditionOp::kGt: return v > *ops[0].number();
-        case ConditionOp::kGte: return v >= *ops[0].number();
-        case ConditionOp::kLt: return v < *ops[0].number();
-        case ConditionOp::kLte: return v <= *ops[0].number();
-        default: return v >= *ops[0].number() && v <= *ops[1].number();
+        case ConditionOp::kGt:
+          return v > *ops[0].number();
+        case ConditionOp::kGte:
+          return v >= *ops[0].number();
+        case ConditionOp::kLt:
+          return v < *ops[0].number();
+        case ConditionOp::kLte:
+          return v <= *ops[0].number();
+        default:
+          return v >= *ops[0].number() && v <= *ops[1].number();
       }
     }
     case ConditionOp::kPrefix: {

@@ -20,8 +20,7 @@ class CompiledCondition {
   // Validates `condition` (operand counts and types) and compiles it,
   // appending errors under `path` (e.g. "/rules/0/when").
   static CompiledCondition Compile(const Condition& condition,
-                                   const std::string& path,
-                                   FieldTable& fields,
+                                   const std::string& path, FieldTable& fields,
                                    std::vector<ConfigError>& errors);
 
   // True for an empty condition (always).

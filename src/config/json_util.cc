@@ -1,11 +1,11 @@
 #include "config/json_util.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace leadroute::internal {
 
@@ -30,21 +30,30 @@ std::string PointerJoin(std::string_view base, size_t index) {
 
 std::string_view JsonTypeName(const Json& value) noexcept {
   switch (value.type()) {
-    case Json::value_t::null: return "null";
-    case Json::value_t::boolean: return "boolean";
+    case Json::value_t::null:
+      return "null";
+    case Json::value_t::boolean:
+      return "boolean";
     case Json::value_t::number_integer:
-    case Json::value_t::number_unsigned: return "integer";
-    case Json::value_t::number_float: return "number";
-    case Json::value_t::string: return "string";
-    case Json::value_t::array: return "array";
-    case Json::value_t::object: return "object";
-    default: return "value";
+    case Json::value_t::number_unsigned:
+      return "integer";
+    case Json::value_t::number_float:
+      return "number";
+    case Json::value_t::string:
+      return "string";
+    case Json::value_t::array:
+      return "array";
+    case Json::value_t::object:
+      return "object";
+    default:
+      return "value";
   }
 }
 
 std::string Found(const Json& value) {
   if (value.is_object()) return "found an object";
-  if (value.is_array()) return fmt::format("found an array of {}", value.size());
+  if (value.is_array())
+    return fmt::format("found an array of {}", value.size());
   std::string text = value.dump(-1, ' ', false, Json::error_handler_t::replace);
   if (text.size() > 40) text = text.substr(0, 37) + "...";
   return fmt::format("found {} {}", JsonTypeName(value), text);
@@ -100,10 +109,10 @@ bool CheckValues(const JsonType& value, const std::string& path,
     if (key == "accounts") cap = limits.max_accounts;
     if (value.size() > cap) {
       errors.push_back(
-          {path, fmt::format("array of {} items, expected at most {}{}",
-                             value.size(), cap,
-                             key.empty() ? std::string()
-                                         : fmt::format(" \"{}\"", key))});
+          {path,
+           fmt::format(
+               "array of {} items, expected at most {}{}", value.size(), cap,
+               key.empty() ? std::string() : fmt::format(" \"{}\"", key))});
       return false;
     }
     size_t i = 0;
@@ -120,8 +129,8 @@ bool CheckValues(const JsonType& value, const std::string& path,
     for (const auto& [k, item] : value.items()) {
       if (k.size() > limits.max_key_bytes) {
         errors.push_back(
-            {path, fmt::format("key of {} bytes, expected at most {}",
-                               k.size(), limits.max_key_bytes)});
+            {path, fmt::format("key of {} bytes, expected at most {}", k.size(),
+                               limits.max_key_bytes)});
         ok = false;
         continue;
       }
@@ -191,7 +200,8 @@ std::optional<Json> ParseJson(std::string_view text,
     size_t offset = std::min<size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
     auto [line, column] = LineAndColumn(text, offset);
     std::string what = e.what();
-    // nlohmann prefixes "[json.exception.parse_error.101] parse error at ...: ".
+    // nlohmann prefixes "[json.exception.parse_error.101] parse error at ...:
+    // ".
     if (auto pos = what.rfind(": "); pos != std::string::npos) {
       what = what.substr(pos + 2);
     }
@@ -255,12 +265,13 @@ void CheckKeys(const Json& object, std::string_view path,
     std::string message;
     std::string_view close = ClosestKey(key, known);
     if (!close.empty()) {
-      message = fmt::format("unknown key \"{}\" (did you mean \"{}\"?); "
-                            "expected one of: {}",
-                            key, close, fmt::join(sorted, ", "));
+      message = fmt::format(
+          "unknown key \"{}\" (did you mean \"{}\"?); "
+          "expected one of: {}",
+          key, close, fmt::join(sorted, ", "));
     } else if (sorted.empty()) {
-      message = fmt::format("unknown key \"{}\"; this object takes no keys",
-                            key);
+      message =
+          fmt::format("unknown key \"{}\"; this object takes no keys", key);
     } else {
       message = fmt::format("unknown key \"{}\"; expected one of: {}", key,
                             fmt::join(sorted, ", "));
@@ -277,16 +288,21 @@ std::optional<Value> ToValueOf(const JsonType& json, std::string_view path,
                                std::vector<ConfigError>& errors) {
   using Type = typename JsonType::value_t;
   switch (json.type()) {
-    case Type::null: return Value();
-    case Type::boolean: return Value(json.template get<bool>());
-    case Type::number_integer: return Value(json.template get<int64_t>());
+    case Type::null:
+      return Value();
+    case Type::boolean:
+      return Value(json.template get<bool>());
+    case Type::number_integer:
+      return Value(json.template get<int64_t>());
     case Type::number_unsigned: {
       auto u = json.template get<uint64_t>();
       if (u > static_cast<uint64_t>(INT64_MAX)) return Value(double(u));
       return Value(static_cast<int64_t>(u));
     }
-    case Type::number_float: return Value(json.template get<double>());
-    case Type::string: return Value(json.template get<std::string>());
+    case Type::number_float:
+      return Value(json.template get<double>());
+    case Type::string:
+      return Value(json.template get<std::string>());
     case Type::array: {
       std::vector<std::string> list;
       list.reserve(json.size());

@@ -4,13 +4,12 @@
 #define LEADROUTE_CONFIG_JSON_UTIL_H_
 
 #include <cstddef>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "leadroute/status.h"
 #include "leadroute/value.h"
@@ -42,11 +41,11 @@ struct JsonLimits {
   size_t max_array_items = 100000;               // any array, unless below
   size_t max_object_members = 10000;
   // Arrays under these keys (at any depth) have their own caps.
-  size_t max_rules = 10000;      // "rules"
-  size_t max_reps = 100000;      // "reps"
-  size_t max_teams = 10000;      // "teams"
-  size_t max_steps = 100;        // "steps"
-  size_t max_bands = 1000;       // "bands"
+  size_t max_rules = 10000;       // "rules"
+  size_t max_reps = 100000;       // "reps"
+  size_t max_teams = 10000;       // "teams"
+  size_t max_steps = 100;         // "steps"
+  size_t max_bands = 1000;        // "bands"
   size_t max_accounts = 1000000;  // "accounts"
 };
 const JsonLimits& DefaultJsonLimits() noexcept;

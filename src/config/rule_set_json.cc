@@ -1,5 +1,7 @@
 #include "config/rule_set_json.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
@@ -9,33 +11,30 @@
 #include <string>
 #include <utility>
 
-#include <fmt/format.h>
-
 #include "config/json_util.h"
 #include "time/local_time.h"
 
 namespace leadroute::internal {
 namespace {
 
-constexpr std::string_view kTopKeys[] = {"$schema", "name",  "settings",
-                                         "teams",   "reps",  "rules",
-                                         "fallback"};
+constexpr std::string_view kTopKeys[] = {
+    "$schema", "name", "settings", "teams", "reps", "rules", "fallback"};
 constexpr std::string_view kSettingsKeys[] = {"seed", "time_zone"};
 constexpr std::string_view kTeamKeys[] = {"id", "name"};
 constexpr std::string_view kRepKeys[] = {
-    "id",          "name",       "email",    "teams",    "tier",
-    "weight",      "territories", "industries", "products", "languages",
-    "attributes",  "capacity",   "time_zone", "schedule", "active"};
+    "id",         "name",        "email",      "teams",    "tier",
+    "weight",     "territories", "industries", "products", "languages",
+    "attributes", "capacity",    "time_zone",  "schedule", "active"};
 constexpr std::string_view kScheduleKeys[] = {"time_zone", "weekly", "holidays",
                                               "out_of_office"};
 constexpr std::string_view kOutOfOfficeKeys[] = {"from", "to", "note"};
 constexpr std::string_view kActiveKeys[] = {"days", "hours"};
-constexpr std::string_view kCapacityKeys[] = {
-    "max_open", "max_per_day", "max_per_week", "max_per_month",
-    "max_in_window"};
+constexpr std::string_view kCapacityKeys[] = {"max_open", "max_per_day",
+                                              "max_per_week", "max_per_month",
+                                              "max_in_window"};
 constexpr std::string_view kWindowCapKeys[] = {"count", "hours"};
-constexpr std::string_view kRuleKeys[] = {"id",    "description", "when",
-                                          "pool",  "steps",       "rotation",
+constexpr std::string_view kRuleKeys[] = {"id",       "description", "when",
+                                          "pool",     "steps",       "rotation",
                                           "on_empty", "active"};
 constexpr std::string_view kPoolKeys[] = {"teams", "reps"};
 constexpr std::string_view kFallbackKeys[] = {"queue", "rep"};
@@ -60,9 +59,8 @@ constexpr std::array<std::pair<std::string_view, ConditionOp>, 15> kOps = {{
 }};
 // "field" plus every operator name: the keys a condition object may hold.
 constexpr std::array<std::string_view, 16> kConditionKeys = {
-    "field", "all", "any",     "not",    "eq",     "ne",     "in",    "not_in",
-    "gt",    "gte", "lt",      "lte",    "between", "exists", "prefix",
-    "contains"};
+    "field", "all", "any", "not", "eq",      "ne",     "in",     "not_in",
+    "gt",    "gte", "lt",  "lte", "between", "exists", "prefix", "contains"};
 
 constexpr std::array<std::pair<std::string_view, OnEmpty>, 3> kOnEmpty = {{
     {"next_rule", OnEmpty::kNextRule},
@@ -202,8 +200,9 @@ class Reader {
     std::string id_path = PointerJoin(path, "id");
     const Json* v = Member(object, "id");
     if (v == nullptr) {
-      Error(id_path, "missing required key \"id\"; expected a non-empty "
-                     "string");
+      Error(id_path,
+            "missing required key \"id\"; expected a non-empty "
+            "string");
       return path;
     }
     if (!v->is_string()) {
@@ -226,8 +225,7 @@ class Reader {
       if (seed->is_number_unsigned()) {
         settings.seed = seed->get<uint64_t>();
       } else {
-        WrongType(PointerJoin(path, "seed"), *seed,
-                  "a non-negative integer");
+        WrongType(PointerJoin(path, "seed"), *seed, "a non-negative integer");
       }
     }
     String(value, path, "time_zone", settings.time_zone);
@@ -271,8 +269,7 @@ class Reader {
     Strings(value, path, "languages", rep.languages, "languages");
     if (const Json* attributes = Member(value, "attributes")) {
       std::string attributes_path = PointerJoin(path, "attributes");
-      if (Object(*attributes, attributes_path,
-                 "attribute names to values")) {
+      if (Object(*attributes, attributes_path, "attribute names to values")) {
         Attributes(*attributes, attributes_path, "", rep.attributes);
       }
     }
@@ -324,7 +321,8 @@ class Reader {
         s.weekly.emplace();
         for (size_t d = 0; d < kDayNames.size(); ++d) {
           if (const Json* day = Member(*weekly, kDayNames[d])) {
-            (*s.weekly)[d] = Blocks(*day, PointerJoin(weekly_path, kDayNames[d]));
+            (*s.weekly)[d] =
+                Blocks(*day, PointerJoin(weekly_path, kDayNames[d]));
           }
         }
       }
@@ -506,8 +504,9 @@ class Reader {
     const Json* strategy = Member(value, "strategy");
     std::string strategy_path = PointerJoin(path, "strategy");
     if (strategy == nullptr) {
-      Error(strategy_path, "missing required key \"strategy\"; expected a "
-                           "strategy name such as \"round_robin\"");
+      Error(strategy_path,
+            "missing required key \"strategy\"; expected a "
+            "strategy name such as \"round_robin\"");
     } else if (!strategy->is_string()) {
       WrongType(strategy_path, *strategy,
                 "a strategy name such as \"round_robin\"");
@@ -748,8 +747,8 @@ OJson StepToJson(const leadroute::Step& step) {
   if (params.is_object()) {
     for (const auto& [key, value] : params.items()) {
       if (key == "strategy") continue;
-      out[key] = OJson::parse(value.dump(-1, ' ', false,
-                                         Json::error_handler_t::replace));
+      out[key] = OJson::parse(
+          value.dump(-1, ' ', false, Json::error_handler_t::replace));
     }
   } else if (!step.params.empty()) {
     out["params"] = step.params;  // not an object: kept visible as text
@@ -898,10 +897,10 @@ std::string RuleSetConfigToJson(const RuleSetConfig& config) {
     out["rules"] = std::move(rules);
   }
   if (config.fallback) {
-    out["fallback"] = OJson{
-        {std::string(config.fallback->kind == OwnerKind::kRep ? "rep"
-                                                              : "queue"),
-         config.fallback->id}};
+    out["fallback"] =
+        OJson{{std::string(config.fallback->kind == OwnerKind::kRep ? "rep"
+                                                                    : "queue"),
+               config.fallback->id}};
   }
   return out.dump(-1, ' ', false, OJson::error_handler_t::replace);
 }

@@ -1,8 +1,8 @@
 #include "config/step_params.h"
 
-#include <utility>
-
 #include <fmt/format.h>
+
+#include <utility>
 
 namespace leadroute {
 
@@ -150,8 +150,8 @@ std::optional<StepParams> StepParams::Object(std::string_view key,
   return StepParams(std::make_shared<Impl>(Impl{impl_->state, v, path}));
 }
 
-std::optional<std::vector<StepParams>> StepParams::Objects(
-    std::string_view key, Need need) const {
+std::optional<std::vector<StepParams>> StepParams::Objects(std::string_view key,
+                                                           Need need) const {
   const Json* v = Lookup(*impl_, key, need);
   if (v == nullptr) return std::nullopt;
   if (!v->is_array()) {

@@ -64,7 +64,7 @@ struct TimeCaps {
 
 struct RosterView {
   uint64_t uid = 0;
-  std::vector<RepState*> reps;  // by RepIndex
+  std::vector<RepState*> reps;                // by RepIndex
   std::vector<std::optional<TimeCaps>> caps;  // by RepIndex; only when timed
 };
 
@@ -92,9 +92,8 @@ bool UnderCaps(const TimeCaps& caps, const RepState& state,
   };
   const LocalMinutes local = ToLocal(caps.zone, at);
   const date::local_days today = std::chrono::floor<date::days>(local);
-  if (c.max_per_day &&
-      over(c.max_per_day, FirstAtOrAfter(caps.zone, today),
-           FirstAtOrAfter(caps.zone, today + date::days(1)))) {
+  if (c.max_per_day && over(c.max_per_day, FirstAtOrAfter(caps.zone, today),
+                            FirstAtOrAfter(caps.zone, today + date::days(1)))) {
     return false;
   }
   if (c.max_per_week) {
@@ -409,8 +408,8 @@ class InMemoryStateStore final : public StateStore {
 
   // A rep may take a lead at `at`: active, under its `max_open` and its
   // time-based caps.
-  static bool Eligible(const Roster& roster, const RosterView& view,
-                       RepIndex i, Instant at) noexcept {
+  static bool Eligible(const Roster& roster, const RosterView& view, RepIndex i,
+                       Instant at) noexcept {
     const Rep& rep = roster.rep(i);
     if (!rep.active) return false;
     if (rep.capacity.max_open.has_value() &&

@@ -142,7 +142,8 @@ StrategyPtr NewAvailabilityStrategy(StrategyBuildContext& ctx) {
     if (rep.capacity.max_open) max_open[i] = *rep.capacity.max_open;
   }
   return std::unique_ptr<Strategy>(std::make_unique<AvailabilityStrategy>(
-      mask, capacity, schedule, when_nobody, std::move(active), std::move(max_open)));
+      mask, capacity, schedule, when_nobody, std::move(active),
+      std::move(max_open)));
 }
 
 }  // namespace leadroute::internal

@@ -91,7 +91,8 @@ CompiledSchedule CompiledSchedule::ForRep(const Rep& rep,
               [](const Span& a, const Span& b) { return a.from < b.from; });
     for (size_t k = 1; k < spans.size(); ++k) {
       if (spans[k].from < spans[k - 1].to) {
-        const Span& later = spans[k].at > spans[k - 1].at ? spans[k] : spans[k - 1];
+        const Span& later =
+            spans[k].at > spans[k - 1].at ? spans[k] : spans[k - 1];
         const Span& other = &later == &spans[k] ? spans[k - 1] : spans[k];
         error(later.at, fmt::format("overlaps the block at {}; blocks of a "
                                     "week must not overlap",
@@ -122,8 +123,8 @@ CompiledSchedule CompiledSchedule::ForRep(const Rep& rep,
     std::optional<date::local_days> to_day = ParseLocalDate(o.to);
     if (from_day && to_day) {
       if (*to_day < *from_day) {
-        error(at + "/to", fmt::format("\"{}\" is before \"from\" (\"{}\")",
-                                      o.to, o.from));
+        error(at + "/to",
+              fmt::format("\"{}\" is before \"from\" (\"{}\")", o.to, o.from));
       } else {
         out.days_off_.push_back({DayNumber(*from_day), DayNumber(*to_day)});
       }
@@ -136,13 +137,13 @@ CompiledSchedule CompiledSchedule::ForRep(const Rep& rep,
         "\"2024-07-01T09:00:00+02:00\" (both ends of the same kind)";
     bool ok = true;
     if (!from && !from_day) {
-      error(at + "/from", fmt::format("found \"{}\", expected {}", o.from,
-                                      kExpected));
+      error(at + "/from",
+            fmt::format("found \"{}\", expected {}", o.from, kExpected));
       ok = false;
     }
     if (!to && !to_day) {
-      error(at + "/to", fmt::format("found \"{}\", expected {}", o.to,
-                                    kExpected));
+      error(at + "/to",
+            fmt::format("found \"{}\", expected {}", o.to, kExpected));
       ok = false;
     }
     if (!ok) continue;
@@ -151,8 +152,8 @@ CompiledSchedule CompiledSchedule::ForRep(const Rep& rep,
       continue;
     }
     if (*to <= *from) {
-      error(at + "/to", fmt::format("\"{}\" is not after \"from\" (\"{}\")",
-                                    o.to, o.from));
+      error(at + "/to",
+            fmt::format("\"{}\" is not after \"from\" (\"{}\")", o.to, o.from));
       continue;
     }
     out.away_.push_back({*from, *to});
@@ -187,9 +188,11 @@ CompiledSchedule CompiledSchedule::Window(
 bool CompiledSchedule::DayOff(int64_t day) const noexcept {
   // The last range starting at or before `day`; ranges may overlap, so scan
   // back while they could still cover it (few entries in practice).
-  auto it = std::upper_bound(
-      days_off_.begin(), days_off_.end(), day,
-      [](int64_t d, const std::pair<int64_t, int64_t>& r) { return d < r.first; });
+  auto it =
+      std::upper_bound(days_off_.begin(), days_off_.end(), day,
+                       [](int64_t d, const std::pair<int64_t, int64_t>& r) {
+                         return d < r.first;
+                       });
   while (it != days_off_.begin()) {
     --it;
     if (it->second >= day) return true;
@@ -230,8 +233,8 @@ std::optional<Instant> CompiledSchedule::Next(Instant t,
   // Where an available stretch can begin: a block's start (a DST gap moves
   // it to the end of the gap) or the end of an absence. Walk the local days
   // and try those, in order.
-  auto first_day = std::chrono::floor<date::days>(ToLocal(zone_, t)) -
-                   date::days(1);
+  auto first_day =
+      std::chrono::floor<date::days>(ToLocal(zone_, t)) - date::days(1);
   for (int k = 0; k <= horizon_days; ++k) {
     date::local_days day = first_day + date::days(k);
     int64_t day_number = day.time_since_epoch().count();

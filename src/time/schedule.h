@@ -33,9 +33,9 @@ class CompiledSchedule {
   // A weekly window in `zone` (nullptr: UTC): the given days (all when
   // `days` is empty) and blocks (all day when empty). `days` and `blocks`
   // are already validated by the caller.
-  static CompiledSchedule Window(const date::time_zone* zone,
-                                 const std::vector<int>& days,
-                                 const std::vector<std::pair<int, int>>& blocks);
+  static CompiledSchedule Window(
+      const date::time_zone* zone, const std::vector<int>& days,
+      const std::vector<std::pair<int, int>>& blocks);
 
   // Whether `t` is inside working time. noexcept, allocation-free.
   bool Contains(Instant t) const noexcept;
@@ -57,7 +57,7 @@ class CompiledSchedule {
   bool InBlocks(int64_t day, int day_index, int minute) const noexcept;
 
   bool always_ = true;
-  const date::time_zone* zone_ = nullptr;  // nullptr: UTC
+  const date::time_zone* zone_ = nullptr;     // nullptr: UTC
   std::array<std::vector<Block>, 7> week_{};  // Monday first
   // Days off as inclusive ranges of local day numbers (days since
   // 1970-01-01), sorted and merged.

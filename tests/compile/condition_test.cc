@@ -123,11 +123,11 @@ TEST(Condition, PrefixAndContains) {
 }
 
 TEST(Condition, AllAnyNotCompose) {
-  Condition c = Condition::All(
-      {Condition::Eq("country", "DE"),
-       Condition::Any({Condition::Gte("score", 90),
-                       Condition::Contains("products", "cpq")}),
-       Condition::Not(Condition::Eq("vip", false))});
+  Condition c =
+      Condition::All({Condition::Eq("country", "DE"),
+                      Condition::Any({Condition::Gte("score", 90),
+                                      Condition::Contains("products", "cpq")}),
+                      Condition::Not(Condition::Eq("vip", false))});
   EXPECT_TRUE(Holds(c, Sample()));
   Lead other = Sample();
   other.Set("products", std::vector<std::string>{"crm"});
@@ -141,9 +141,9 @@ TEST(Condition, OperandErrorsCarryTheOperatorPath) {
   ASSERT_EQ(between.errors().size(), 1u);
   EXPECT_EQ(between.errors()[0].path, "/when/between");
 
-  ConditionHarness gt(Condition::All(
-      {Condition::Eq("country", "DE"),
-       Condition::Test(ConditionOp::kGt, "score", {"high"})}));
+  ConditionHarness gt(
+      Condition::All({Condition::Eq("country", "DE"),
+                      Condition::Test(ConditionOp::kGt, "score", {"high"})}));
   ASSERT_EQ(gt.errors().size(), 1u);
   EXPECT_EQ(gt.errors()[0].path, "/when/all/1/gt");
 
@@ -155,9 +155,8 @@ TEST(Condition, OperandErrorsCarryTheOperatorPath) {
   ASSERT_EQ(no_field.errors().size(), 1u);
   EXPECT_EQ(no_field.errors()[0].path, "/when/field");
 
-  ConditionHarness not_two(
-      Condition{ConditionOp::kNot, {}, {}, {Condition::Always(),
-                                            Condition::Always()}});
+  ConditionHarness not_two(Condition{
+      ConditionOp::kNot, {}, {}, {Condition::Always(), Condition::Always()}});
   ASSERT_EQ(not_two.errors().size(), 1u);
   EXPECT_EQ(not_two.errors()[0].path, "/when/not");
 }

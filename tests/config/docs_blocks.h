@@ -10,12 +10,11 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace leadroute::testing_docs {
 
@@ -59,7 +58,8 @@ inline void AppendBlocks(const std::filesystem::path& file,
   while (std::getline(in, line)) {
     ++number;
     std::string_view trimmed(line);
-    while (!trimmed.empty() && (trimmed.front() == ' ')) trimmed.remove_prefix(1);
+    while (!trimmed.empty() && (trimmed.front() == ' '))
+      trimmed.remove_prefix(1);
     if (!inside && trimmed.starts_with("```json") &&
         trimmed.find_first_not_of(' ', 7) == std::string_view::npos) {
       inside = true;
@@ -105,8 +105,8 @@ inline std::vector<JsonBlock> DocsJsonBlocks() {
 inline std::vector<JsonBlock> ExampleDataFiles() {
   namespace fs = std::filesystem;
   std::vector<JsonBlock> out;
-  for (const char* name : {"examples/data/rules.json",
-                           "examples/data/accounts.json"}) {
+  for (const char* name :
+       {"examples/data/rules.json", "examples/data/accounts.json"}) {
     fs::path path = fs::path(SourceDir()) / name;
     if (!fs::exists(path)) continue;
     JsonBlock block{name, ReadText(path), BlockKind::kInvalid};

@@ -1,10 +1,10 @@
 // Every JSON example in docs/ (and the sample data in examples/data/) loads
 // with the library: rulesets with RuleSet::FromJson, accounts files with
 // AccountDirectory::FromJson, leads with Lead::FromJson.
+#include <gtest/gtest.h>
+
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "config/docs_blocks.h"
 #include "leadroute/account_directory.h"
@@ -71,9 +71,9 @@ TEST(DocsExamples, ConfigReferenceShowsEveryStrategyAndOperator) {
               std::string::npos)
         << strategy;
   }
-  for (const char* op : {"all", "any", "not", "eq", "ne", "in", "not_in", "gt",
-                         "gte", "lt", "lte", "between", "exists", "prefix",
-                         "contains"}) {
+  for (const char* op :
+       {"all", "any", "not", "eq", "ne", "in", "not_in", "gt", "gte", "lt",
+        "lte", "between", "exists", "prefix", "contains"}) {
     EXPECT_NE(text.find(std::string("\"") + op + "\": "), std::string::npos)
         << op;
   }

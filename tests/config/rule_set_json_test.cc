@@ -3,13 +3,13 @@
 // of them at once; valid documents load; the canonical form round-trips.
 #include "config/rule_set_json.h"
 
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <gmock/gmock.h>
-#include <gtest/gtest.h>
-#include <nlohmann/json.hpp>
 
 #include "config/docs_blocks.h"
 #include "leadroute/rule_set.h"
@@ -57,7 +57,9 @@ std::vector<ConfigError> ErrorsOf(std::string_view json) {
   auto errors = r.status().errors();
   return {errors.begin(), errors.end()};
 }
-std::vector<ConfigError> Errors(const Json& doc) { return ErrorsOf(doc.dump()); }
+std::vector<ConfigError> Errors(const Json& doc) {
+  return ErrorsOf(doc.dump());
+}
 
 auto ErrorAt(const std::string& path) {
   return Contains(Field(&ConfigError::path, path));
@@ -174,8 +176,8 @@ TEST(RuleSetJson, MaxOpenNotAnInteger) {
 TEST(RuleSetJson, NullAttribute) {
   Json doc = Base();
   doc["reps"][0]["attributes"] = {{"skills", {{"technical", nullptr}}}};
-  EXPECT_THAT(Errors(doc), ErrorAt("/reps/0/attributes/skills/technical",
-                                   "found null"));
+  EXPECT_THAT(Errors(doc),
+              ErrorAt("/reps/0/attributes/skills/technical", "found null"));
 }
 
 TEST(RuleSetJson, NegativeSeed) {
@@ -207,8 +209,7 @@ TEST(RuleSetJson, StepWithoutStrategy) {
 TEST(RuleSetJson, StepNotAnObject) {
   Json doc = Base();
   doc["rules"][1]["steps"][1] = "round_robin";
-  EXPECT_THAT(Errors(doc),
-              ErrorAt("/rules/1/steps/1", "expected an object"));
+  EXPECT_THAT(Errors(doc), ErrorAt("/rules/1/steps/1", "expected an object"));
 }
 
 TEST(RuleSetJson, OnEmptyBadValue) {
@@ -351,7 +352,8 @@ TEST(RuleSetJson, UnknownTimeZone) {
   EXPECT_THAT(Errors(doc), ErrorAt("/reps/0/time_zone", "Europe/Atlantis"));
 }
 
-// ---- Conditions --------------------------------------------------------------
+// ---- Conditions
+// --------------------------------------------------------------
 
 TEST(RuleSetJson, BetweenLowAboveHigh) {
   Json doc = Base();
@@ -433,7 +435,8 @@ TEST(RuleSetJson, NotNotAnObject) {
   Json doc = Base();
   doc["rules"][0]["when"] = Json::parse(R"({"not": [{"field": "x",
                                                       "eq": 1}]})");
-  EXPECT_THAT(Errors(doc), ErrorAt("/rules/0/when/not", "expected a condition"));
+  EXPECT_THAT(Errors(doc),
+              ErrorAt("/rules/0/when/not", "expected a condition"));
 }
 
 TEST(RuleSetJson, ErrorInsideNotHasTheChildPath) {
@@ -449,16 +452,17 @@ TEST(RuleSetJson, ConditionNotAnObject) {
   EXPECT_THAT(Errors(doc), ErrorAt("/rules/0/when", "condition object"));
 }
 
-// ---- Many at once, no cascades -----------------------------------------------
+// ---- Many at once, no cascades
+// -----------------------------------------------
 
 TEST(RuleSetJson, OneBadConfigYieldsEveryError) {
   Json doc = Base();
-  doc["reps"][0]["weigth"] = 2;                            // structural
-  doc["reps"][1]["weight"] = 0;                            // range
-  doc["rules"][0]["pool"]["reps"][1] = "bne";              // reference
-  doc["rules"][1]["steps"][0]["strategy"] = "teritory";    // unknown strategy
-  doc["rules"][1]["when"] = {{"field", "x"}, {"in", 1}};   // condition shape
-  doc["fallback"] = {{"rep", "zoe"}};                      // reference
+  doc["reps"][0]["weigth"] = 2;                           // structural
+  doc["reps"][1]["weight"] = 0;                           // range
+  doc["rules"][0]["pool"]["reps"][1] = "bne";             // reference
+  doc["rules"][1]["steps"][0]["strategy"] = "teritory";   // unknown strategy
+  doc["rules"][1]["when"] = {{"field", "x"}, {"in", 1}};  // condition shape
+  doc["fallback"] = {{"rep", "zoe"}};                     // reference
   std::vector<ConfigError> errors = Errors(doc);
   EXPECT_THAT(errors, ErrorAt("/reps/0/weigth"));
   EXPECT_THAT(errors, ErrorAt("/reps/1/weight"));
@@ -466,7 +470,8 @@ TEST(RuleSetJson, OneBadConfigYieldsEveryError) {
   EXPECT_THAT(errors, ErrorAt("/rules/1/steps/0/strategy"));
   EXPECT_THAT(errors, ErrorAt("/rules/1/when/in"));
   EXPECT_THAT(errors, ErrorAt("/fallback/rep"));
-  EXPECT_EQ(errors.size(), 6u) << RuleSet::FromJson(doc.dump()).status().message();
+  EXPECT_EQ(errors.size(), 6u)
+      << RuleSet::FromJson(doc.dump()).status().message();
 }
 
 TEST(RuleSetJson, AnUnreadableIdKeepsLaterIndexesRight) {
@@ -502,7 +507,8 @@ TEST(RuleSetJson, ParserReturnsThePartialConfig) {
   ASSERT_TRUE(config.fallback.has_value());
 }
 
-// ---- Valid documents -----------------------------------------------------------
+// ---- Valid documents
+// -----------------------------------------------------------
 
 TEST(RuleSetJson, BaseLoads) {
   Result<RuleSet> r = RuleSet::FromJson(Base().dump());
@@ -600,7 +606,8 @@ TEST(RuleSetJson, EquivalentDocumentsHaveTheSameHash) {
   EXPECT_NE(a->hash(), c->hash());
 }
 
-// ---- Canonical JSON round trip ---------------------------------------------------
+// ---- Canonical JSON round trip
+// ---------------------------------------------------
 
 bool SameCondition(const Condition& a, const Condition& b) {
   if (a.op != b.op || a.field != b.field || a.values != b.values ||
@@ -707,20 +714,19 @@ TEST(RuleSetJson, CanonicalJsonRoundTripsACodeBuiltConfig) {
   RuleSetConfig again = ParseRuleSetJson(canonical, errors);
   ASSERT_THAT(errors, IsEmpty()) << canonical;
   EXPECT_TRUE(SameConfig(config, again)) << canonical;
-  EXPECT_EQ(canonical,
-            R"({"name":"built","settings":{"seed":9},)"
-            R"("teams":[{"id":"emea","name":"EMEA"}],)"
-            R"("reps":[{"id":"ana","teams":["emea"],"weight":0.5,)"
-            R"("attributes":{"skills.technical":3,"vip":true},)"
-            R"("capacity":{"max_open":0}}],)"
-            R"("rules":[{"id":"r","when":{"all":[)"
-            R"({"field":"score","between":[1.0,2.0]},)"
-            R"({"field":"email","exists":false},)"
-            R"({"not":{"field":"country","in":["DE","AT"]}}]},)"
-            R"("steps":[{"strategy":"score","bands":[{"max":50,)"
-            R"("tiers":["junior"]},{"min":50,"tiers":["senior"]}]},)"
-            R"({"strategy":"round_robin","weighted":true}],)"
-            R"("on_empty":"fallback"}],"fallback":{"queue":"q"}})");
+  EXPECT_EQ(canonical, R"({"name":"built","settings":{"seed":9},)"
+                       R"("teams":[{"id":"emea","name":"EMEA"}],)"
+                       R"("reps":[{"id":"ana","teams":["emea"],"weight":0.5,)"
+                       R"("attributes":{"skills.technical":3,"vip":true},)"
+                       R"("capacity":{"max_open":0}}],)"
+                       R"("rules":[{"id":"r","when":{"all":[)"
+                       R"({"field":"score","between":[1.0,2.0]},)"
+                       R"({"field":"email","exists":false},)"
+                       R"({"not":{"field":"country","in":["DE","AT"]}}]},)"
+                       R"("steps":[{"strategy":"score","bands":[{"max":50,)"
+                       R"("tiers":["junior"]},{"min":50,"tiers":["senior"]}]},)"
+                       R"({"strategy":"round_robin","weighted":true}],)"
+                       R"("on_empty":"fallback"}],"fallback":{"queue":"q"}})");
 }
 
 }  // namespace

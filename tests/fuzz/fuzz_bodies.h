@@ -88,9 +88,9 @@ inline void FuzzLead(std::string_view input) {
         R"({"accounts": [{"id": "acme", "domains": ["acme.de"], "owner": "ana"}]})");
     RouterOptions options;
     options.accounts = *accounts;
-    return new Router(Router::Create(RuleSet::FromJson(kRules).value(),
-                                     std::move(options))
-                          .value());
+    return new Router(
+        Router::Create(RuleSet::FromJson(kRules).value(), std::move(options))
+            .value());
   }();
   if (lead->id().empty()) return;
   auto a = router->Route(*lead);
@@ -102,8 +102,8 @@ inline void FuzzLead(std::string_view input) {
 inline void FuzzAccounts(std::string_view input) {
   auto accounts = AccountDirectory::FromJson(input);
   if (!accounts.ok()) return;
-  for (std::string_view probe : {"acme.com", "kim@eu.acme.com", "www.a.b.c.d",
-                                 "", ".", "@", "x@"}) {
+  for (std::string_view probe :
+       {"acme.com", "kim@eu.acme.com", "www.a.b.c.d", "", ".", "@", "x@"}) {
     for (const Account* a = accounts->FindByDomain(probe); a != nullptr;
          a = accounts->Parent(*a)) {
     }

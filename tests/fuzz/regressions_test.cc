@@ -41,7 +41,9 @@ void ReplayTarget(const std::string& target, void (*body)(std::string_view)) {
 TEST(FuzzRegressions, RuleSetLoaderInputs) {
   ReplayTarget("ruleset", fuzz::FuzzRuleSet);
 }
-TEST(FuzzRegressions, LeadReaderInputs) { ReplayTarget("lead", fuzz::FuzzLead); }
+TEST(FuzzRegressions, LeadReaderInputs) {
+  ReplayTarget("lead", fuzz::FuzzLead);
+}
 TEST(FuzzRegressions, AccountsLoaderInputs) {
   ReplayTarget("accounts", fuzz::FuzzAccounts);
 }

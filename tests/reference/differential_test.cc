@@ -11,11 +11,10 @@
 #include <algorithm>
 #include <cstdlib>
 #include <map>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "leadroute/leadroute.h"
 #include "reference/reference_router.h"
@@ -28,13 +27,14 @@ using Json = nlohmann::json;
 
 using testing::Rng;
 
-const std::vector<std::string> kCountries = {"DE", "US", "FR", "de", "us", "JP"};
+const std::vector<std::string> kCountries = {"DE", "US", "FR",
+                                             "de", "us", "JP"};
 const std::vector<std::string> kStates = {"CA", "NY", "ca", "BY"};
-const std::vector<std::string> kPostals = {"94105", "94110", "90001", "10115",
-                                           "9 4105", "12345"};
+const std::vector<std::string> kPostals = {"94105", "94110",  "90001",
+                                           "10115", "9 4105", "12345"};
 const std::vector<std::string> kTerritories = {
-    "DE",      "US",       "FR",       "us",    "US-CA",  "US-NY", "DE-BY",
-    "US:9*",   "US:94*",   "US:941*",  "us:94105", "DE:1*", "*"};
+    "DE",    "US",     "FR",      "us",       "US-CA", "US-NY", "DE-BY",
+    "US:9*", "US:94*", "US:941*", "us:94105", "DE:1*", "*"};
 const std::vector<std::string> kIndustries = {"saas", "retail", "bank", "SaaS"};
 const std::vector<std::string> kProducts = {"crm", "cpq", "cms"};
 const std::vector<std::string> kLanguages = {"en", "de", "fr"};
@@ -49,17 +49,21 @@ struct Scenario {
 
 Value RandomScalar(Rng& rng, const std::vector<std::string>& strings) {
   switch (rng.Below(6)) {
-    case 0: return Value(rng.Below(100));
-    case 1: return Value(rng.Below(200) / 2.0);
-    case 2: return Value(rng.Chance(50));
-    default: return Value(rng.Pick(strings));
+    case 0:
+      return Value(rng.Below(100));
+    case 1:
+      return Value(rng.Below(200) / 2.0);
+    case 2:
+      return Value(rng.Chance(50));
+    default:
+      return Value(rng.Pick(strings));
   }
 }
 
 // Fields a condition may test, with values to compare against.
 const std::vector<std::string> kCondFields = {
-    "country", "source", "score", "employees", "products", "industry",
-    "company", "postal_code", "flag", "nothing"};
+    "country",  "source",  "score",       "employees", "products",
+    "industry", "company", "postal_code", "flag",      "nothing"};
 
 const std::vector<std::string>& StringsFor(const std::string& field) {
   static const std::vector<std::string> kCompanies = {"acme", "univ", "ac"};
@@ -76,7 +80,8 @@ Condition RandomCondition(Rng& rng, int depth) {
   if (kind >= 12) {
     std::vector<Condition> children;
     int count = kind == 14 ? 1 : rng.Below(3);
-    for (int i = 0; i < count; ++i) children.push_back(RandomCondition(rng, depth - 1));
+    for (int i = 0; i < count; ++i)
+      children.push_back(RandomCondition(rng, depth - 1));
     if (kind == 12) return Condition::All(std::move(children));
     if (kind == 13) return Condition::Any(std::move(children));
     if (kind == 14) return Condition::Not(std::move(children[0]));
@@ -86,8 +91,10 @@ Condition RandomCondition(Rng& rng, int depth) {
   const auto& strings = StringsFor(field);
   double a = rng.Below(100);
   switch (kind) {
-    case 0: return Condition::Eq(field, RandomScalar(rng, strings));
-    case 1: return Condition::Ne(field, RandomScalar(rng, strings));
+    case 0:
+      return Condition::Eq(field, RandomScalar(rng, strings));
+    case 1:
+      return Condition::Ne(field, RandomScalar(rng, strings));
     case 2:
     case 3: {
       std::vector<Value> vs;
@@ -95,17 +102,25 @@ Condition RandomCondition(Rng& rng, int depth) {
       for (int i = 0; i < count; ++i) vs.push_back(RandomScalar(rng, strings));
       return kind == 2 ? Condition::In(field, vs) : Condition::NotIn(field, vs);
     }
-    case 4: return Condition::Gt(field, a);
-    case 5: return Condition::Gte(field, a);
-    case 6: return Condition::Lt(field, a);
-    case 7: return Condition::Lte(field, a);
-    case 8: return Condition::Between(field, a, a + rng.Below(50));
-    case 9: return Condition::Exists(field, rng.Chance(50));
+    case 4:
+      return Condition::Gt(field, a);
+    case 5:
+      return Condition::Gte(field, a);
+    case 6:
+      return Condition::Lt(field, a);
+    case 7:
+      return Condition::Lte(field, a);
+    case 8:
+      return Condition::Between(field, a, a + rng.Below(50));
+    case 9:
+      return Condition::Exists(field, rng.Chance(50));
     case 10: {
       std::string s = rng.Pick(strings);
-      return Condition::Prefix(field, s.substr(0, 1 + size_t(rng.Below(int(s.size())))));
+      return Condition::Prefix(
+          field, s.substr(0, 1 + size_t(rng.Below(int(s.size())))));
     }
-    default: return Condition::Contains(field, rng.Pick(strings));
+    default:
+      return Condition::Contains(field, rng.Pick(strings));
   }
 }
 
@@ -138,7 +153,9 @@ Step RandomFilterOrResolver(Rng& rng) {
   switch (rng.Below(15)) {
     case 13:
     case 14: {
-      Json p = {{"attribute", "level"}, {"field", "level"}, {"if_missing", IfMissing(rng)}};
+      Json p = {{"attribute", "level"},
+                {"field", "level"},
+                {"if_missing", IfMissing(rng)}};
       if (rng.Chance(50)) p["op"] = "eq";
       return MakeStep("match", p);
     }
@@ -147,11 +164,15 @@ Step RandomFilterOrResolver(Rng& rng) {
       if (rng.Chance(40)) p["if_missing"] = IfMissing(rng);
       return MakeStep("territory", p);
     }
-    case 1: return MakeStep("industry", {{"if_missing", IfMissing(rng)}});
-    case 2: return MakeStep("product", {{"if_missing", IfMissing(rng)}});
-    case 3: return MakeStep("language", Json::object());
+    case 1:
+      return MakeStep("industry", {{"if_missing", IfMissing(rng)}});
+    case 2:
+      return MakeStep("product", {{"if_missing", IfMissing(rng)}});
+    case 3:
+      return MakeStep("language", Json::object());
     case 4:
-      return MakeStep("match", {{"attribute", "segment"}, {"field", "segment"},
+      return MakeStep("match", {{"attribute", "segment"},
+                                {"field", "segment"},
                                 {"if_missing", IfMissing(rng)}});
     case 5: {
       static const std::vector<std::string> ops = {"gt", "gte", "lt", "lte"};
@@ -165,10 +186,13 @@ Step RandomFilterOrResolver(Rng& rng) {
       return MakeStep("match", p);
     }
     case 6:
-      return MakeStep("match", {{"attribute", "tier"}, {"op", "eq"},
-                                {"field", "wanted_tier"}, {"if_missing", IfMissing(rng)}});
+      return MakeStep("match", {{"attribute", "tier"},
+                                {"op", "eq"},
+                                {"field", "wanted_tier"},
+                                {"if_missing", IfMissing(rng)}});
     case 7: {
-      static const std::vector<std::string> names = {"score", "deal_value", "bands"};
+      static const std::vector<std::string> names = {"score", "deal_value",
+                                                     "bands"};
       std::string name = rng.Pick(names);
       Json p = {{"bands", BandsJson(rng)}, {"if_missing", IfMissing(rng)}};
       if (name == "bands") p["field"] = "employees";
@@ -178,7 +202,8 @@ Step RandomFilterOrResolver(Rng& rng) {
     case 9: {
       Json p = Json::object();
       if (rng.Chance(40)) {
-        static const std::vector<std::string> names = {"available", "away", "offline"};
+        static const std::vector<std::string> names = {"available", "away",
+                                                       "offline"};
         auto presence = rng.Sample(names, 50);
         if (presence.empty()) presence.push_back("available");
         p["presence"] = presence;
@@ -186,12 +211,14 @@ Step RandomFilterOrResolver(Rng& rng) {
       if (rng.Chance(30)) p["capacity"] = rng.Chance(50);
       return MakeStep("availability", p);
     }
-    case 10: return MakeStep("field_owner", {{"field", "requested_rep"}});
+    case 10:
+      return MakeStep("field_owner", {{"field", "requested_rep"}});
     default: {
       Json p = Json::object();
       if (rng.Chance(50)) p["walk"] = rng.Chance(50) ? "nearest" : "ultimate";
       if (rng.Chance(40)) {
-        static const std::vector<std::string> methods = {"account_id", "domain", "email"};
+        static const std::vector<std::string> methods = {"account_id", "domain",
+                                                         "email"};
         auto m = rng.Sample(methods, 60);
         if (m.empty()) m.push_back("email");
         if (rng.Chance(50)) std::reverse(m.begin(), m.end());
@@ -206,7 +233,8 @@ Scenario RandomScenario(Rng& rng) {
   Scenario s;
   RuleSetConfig& c = s.config;
   int teams = 1 + rng.Below(3);
-  for (int t = 0; t < teams; ++t) c.teams.push_back({"t" + std::to_string(t), ""});
+  for (int t = 0; t < teams; ++t)
+    c.teams.push_back({"t" + std::to_string(t), ""});
   int reps = 2 + rng.Below(11);
   const int level_kinds = rng.Below(6);  // 0: mixed; else one kind for all
   for (int r = 0; r < reps; ++r) {
@@ -234,12 +262,23 @@ Scenario RandomScenario(Rng& rng) {
     if (rng.Chance(70)) rep.attributes["skill"] = rng.Below(6);
     // "level" mixes kinds: text, numbers, booleans, "*" and lists.
     switch (level_kinds == 0 ? rng.Below(6) : level_kinds) {
-      case 0: rep.attributes["level"] = rng.Chance(50) ? "a" : "B"; break;
-      case 1: rep.attributes["level"] = 1 + rng.Below(3); break;
-      case 2: rep.attributes["level"] = rng.Chance(50); break;
-      case 3: rep.attributes["level"] = "*"; break;
-      case 4: rep.attributes["level"] = std::vector<std::string>{"a", "b"}; break;
-      default: break;
+      case 0:
+        rep.attributes["level"] = rng.Chance(50) ? "a" : "B";
+        break;
+      case 1:
+        rep.attributes["level"] = 1 + rng.Below(3);
+        break;
+      case 2:
+        rep.attributes["level"] = rng.Chance(50);
+        break;
+      case 3:
+        rep.attributes["level"] = "*";
+        break;
+      case 4:
+        rep.attributes["level"] = std::vector<std::string>{"a", "b"};
+        break;
+      default:
+        break;
     }
     if (rng.Chance(40)) rep.capacity.max_open = rng.Below(5);
     rep.active = !rng.Chance(10);
@@ -250,8 +289,10 @@ Scenario RandomScenario(Rng& rng) {
   for (int a = 0; a < accounts; ++a) {
     Account account;
     account.id = "a" + std::to_string(a);
-    if (rng.Chance(80)) account.domains.push_back("a" + std::to_string(a) + ".com");
-    if (a > 0 && rng.Chance(60)) account.parent = "a" + std::to_string(rng.Below(a));
+    if (rng.Chance(80))
+      account.domains.push_back("a" + std::to_string(a) + ".com");
+    if (a > 0 && rng.Chance(60))
+      account.parent = "a" + std::to_string(rng.Below(a));
     if (rng.Chance(70)) {
       account.owner = rng.Chance(90) ? rng.Pick(c.reps).id : "ghost";
     }
@@ -272,25 +313,32 @@ Scenario RandomScenario(Rng& rng) {
       }
     }
     int filters = rng.Below(5);
-    for (int k = 0; k < filters; ++k) rule.steps.push_back(RandomFilterOrResolver(rng));
+    for (int k = 0; k < filters; ++k)
+      rule.steps.push_back(RandomFilterOrResolver(rng));
     // One picker kind per rotation: plain round robin and least_loaded read
     // the "least recently assigned" state; weighted round robin its counters.
     bool weighted = false;
     switch (rng.Below(6)) {
-      case 0: rule.steps.push_back(MakeStep("round_robin", Json::object())); break;
+      case 0:
+        rule.steps.push_back(MakeStep("round_robin", Json::object()));
+        break;
       case 1:
         rule.steps.push_back(MakeStep("round_robin", {{"weighted", true}}));
         weighted = true;
         break;
-      case 2: rule.steps.push_back(MakeStep("least_loaded", Json::object())); break;
+      case 2:
+        rule.steps.push_back(MakeStep("least_loaded", Json::object()));
+        break;
       case 3:
         rule.steps.push_back(MakeStep("least_loaded", {{"relative", true}}));
         break;
-      default: break;  // implicit round robin
+      default:
+        break;  // implicit round robin
     }
     if (rng.Chance(40)) rule.rotation = weighted ? "weighted" : "shared";
     static const std::vector<OnEmpty> on_empty = {
-        OnEmpty::kNextRule, OnEmpty::kFallback, OnEmpty::kRelax, OnEmpty::kRelax};
+        OnEmpty::kNextRule, OnEmpty::kFallback, OnEmpty::kRelax,
+        OnEmpty::kRelax};
     rule.on_empty = rng.Chance(50) ? OnEmpty::kNextRule : rng.Pick(on_empty);
     c.rules.push_back(rule);
   }
@@ -321,46 +369,81 @@ Lead RandomLead(Rng& rng, const Scenario& s, const std::string& id) {
   if (rng.Chance(5)) lead.Set("need", "3");
   if (rng.Chance(50)) lead.Set("wanted_tier", rng.Pick(kTiers));
   switch (rng.Below(8)) {
-    case 0: lead.Set("level", "A"); break;
-    case 1: lead.Set("level", "b"); break;
-    case 2: lead.Set("level", 1 + rng.Below(3)); break;
-    case 3: lead.Set("level", 2.0); break;
-    case 4: lead.Set("level", rng.Chance(50)); break;
-    case 5: lead.Set("level", std::vector<std::string>{"x", "a"}); break;
-    case 6: lead.Set("level", std::vector<std::string>{}); break;
-    default: break;
+    case 0:
+      lead.Set("level", "A");
+      break;
+    case 1:
+      lead.Set("level", "b");
+      break;
+    case 2:
+      lead.Set("level", 1 + rng.Below(3));
+      break;
+    case 3:
+      lead.Set("level", 2.0);
+      break;
+    case 4:
+      lead.Set("level", rng.Chance(50));
+      break;
+    case 5:
+      lead.Set("level", std::vector<std::string>{"x", "a"});
+      break;
+    case 6:
+      lead.Set("level", std::vector<std::string>{});
+      break;
+    default:
+      break;
   }
   switch (rng.Below(5)) {
-    case 0: lead.Set("score", rng.Below(120)); break;
-    case 1: lead.Set("score", rng.Below(240) / 2.0); break;
-    case 2: lead.Set("score", nullptr); break;
-    case 3: lead.Set("score", "50"); break;
-    default: break;
+    case 0:
+      lead.Set("score", rng.Below(120));
+      break;
+    case 1:
+      lead.Set("score", rng.Below(240) / 2.0);
+      break;
+    case 2:
+      lead.Set("score", nullptr);
+      break;
+    case 3:
+      lead.Set("score", "50");
+      break;
+    default:
+      break;
   }
   if (rng.Chance(60)) lead.Set("deal_value", rng.Below(150));
   if (rng.Chance(60)) lead.Set("employees", rng.Below(150));
   if (rng.Chance(60)) lead.Set("source", rng.Pick(kSources));
-  if (rng.Chance(30)) lead.Set("company", rng.Chance(50) ? "Acme Univ" : "Mailchimp");
+  if (rng.Chance(30))
+    lead.Set("company", rng.Chance(50) ? "Acme Univ" : "Mailchimp");
   if (rng.Chance(30)) lead.Set("flag", rng.Chance(50));
   if (rng.Chance(30)) {
     const Rep& rep = rng.Pick(s.config.reps);
     switch (rng.Below(4)) {
-      case 0: lead.Set("requested_rep", rep.id); break;
-      case 1: lead.Set("requested_rep", rep.email.empty() ? "nobody@x.io" : "r" + rep.email.substr(1)); break;
-      case 2: lead.Set("requested_rep", "ghost"); break;
-      default: lead.Set("requested_rep", "R0"); break;
+      case 0:
+        lead.Set("requested_rep", rep.id);
+        break;
+      case 1:
+        lead.Set("requested_rep",
+                 rep.email.empty() ? "nobody@x.io" : "r" + rep.email.substr(1));
+        break;
+      case 2:
+        lead.Set("requested_rep", "ghost");
+        break;
+      default:
+        lead.Set("requested_rep", "R0");
+        break;
     }
   }
   if (!s.accounts.empty()) {
     std::string a = "a" + std::to_string(rng.Below(int(s.accounts.size()) + 1));
     if (rng.Chance(30)) lead.Set("account_id", a);
     if (rng.Chance(30)) {
-      static const std::vector<std::string> forms = {"", "www.", "WWW.", "https://"};
+      static const std::vector<std::string> forms = {"", "www.", "WWW.",
+                                                     "https://"};
       lead.Set("domain", rng.Pick(forms) + a + ".com");
     }
     if (rng.Chance(40)) {
-      lead.Set("email", std::string("kim@") + (rng.Chance(50) ? "eu." : "") + a +
-                            (rng.Chance(20) ? ".COM" : ".com"));
+      lead.Set("email", std::string("kim@") + (rng.Chance(50) ? "eu." : "") +
+                            a + (rng.Chance(20) ? ".COM" : ".com"));
     }
   }
   return lead;
@@ -370,7 +453,8 @@ std::string Describe(const Owner& owner, const std::string& rule,
                      const std::string& by, bool fallback, bool repeated) {
   std::ostringstream out;
   out << OwnerKindName(owner.kind) << ":" << owner.id << " rule=" << rule
-      << " by=" << by << (fallback ? " fallback" : "") << (repeated ? " repeated" : "");
+      << " by=" << by << (fallback ? " fallback" : "")
+      << (repeated ? " repeated" : "");
   return out.str();
 }
 
@@ -413,19 +497,22 @@ std::string RepsDump(const Scenario& s, Router& router,
   std::ostringstream out;
   for (const auto& rep : s.config.reps) {
     auto p = presence.find(rep.id);
-    out << "  rep " << rep.id << (rep.active ? "" : " INACTIVE") << " email=" << rep.email
-        << " teams=" << Join(rep.teams) << " tier=" << rep.tier << " weight=" << rep.weight
+    out << "  rep " << rep.id << (rep.active ? "" : " INACTIVE")
+        << " email=" << rep.email << " teams=" << Join(rep.teams)
+        << " tier=" << rep.tier << " weight=" << rep.weight
         << " terr=" << Join(rep.territories) << " ind=" << Join(rep.industries)
         << " prod=" << Join(rep.products) << " lang=" << Join(rep.languages);
-    for (const auto& [k, v] : rep.attributes) out << " " << k << "=" << v.ToJson();
+    for (const auto& [k, v] : rep.attributes)
+      out << " " << k << "=" << v.ToJson();
     if (rep.capacity.max_open) out << " max_open=" << *rep.capacity.max_open;
-    out << " open=" << router.state().Get(rep.id).open << "/" << model.Open(rep.id)
-        << " presence="
-        << PresenceName(p == presence.end() ? Presence::kAvailable : p->second) << "\n";
+    out << " open=" << router.state().Get(rep.id).open << "/"
+        << model.Open(rep.id) << " presence="
+        << PresenceName(p == presence.end() ? Presence::kAvailable : p->second)
+        << "\n";
   }
   for (const auto& a : s.accounts) {
-    out << "  account " << a.id << " domains=" << Join(a.domains) << " parent=" << a.parent
-        << " owner=" << a.owner << "\n";
+    out << "  account " << a.id << " domains=" << Join(a.domains)
+        << " parent=" << a.parent << " owner=" << a.owner << "\n";
   }
   for (const auto& rule : s.config.rules) {
     out << "  pool " << rule.id << " teams=" << Join(rule.pool.teams)
@@ -442,22 +529,26 @@ std::string RunOne(uint64_t seed, int leads) {
   auto rules = RuleSet::Compile(s.config);
   if (!rules.ok()) return "config rejected: " + rules.status().ToString();
   auto accounts = AccountDirectory::Build(s.accounts);
-  if (!accounts.ok()) return "accounts rejected: " + accounts.status().ToString();
+  if (!accounts.ok())
+    return "accounts rejected: " + accounts.status().ToString();
   RouterOptions options;
   options.accounts = *accounts;
-  Router router = Router::Create(std::move(rules).value(), std::move(options)).value();
+  Router router =
+      Router::Create(std::move(rules).value(), std::move(options)).value();
   reference::ReferenceRouter model(s.config, s.accounts);
   std::vector<std::string> ids;
   std::map<std::string, Presence> presence;
   for (int n = 0; n < leads; ++n) {
     auto where = [&] {
-      return "config seed " + std::to_string(seed) + ", lead index " + std::to_string(n) +
-             "\n" + ScenarioJson(s) + RepsDump(s, router, model, presence);
+      return "config seed " + std::to_string(seed) + ", lead index " +
+             std::to_string(n) + "\n" + ScenarioJson(s) +
+             RepsDump(s, router, model, presence);
     };
     if (rng.Chance(3)) {
       const Rep& rep = rng.Pick(s.config.reps);
       auto p = static_cast<Presence>(rng.Below(3));
-      if (!router.SetPresence(rep.id, p).ok()) return "SetPresence failed: " + where();
+      if (!router.SetPresence(rep.id, p).ok())
+        return "SetPresence failed: " + where();
       model.SetPresence(rep.id, p);
       presence[rep.id] = p;
     }
@@ -471,22 +562,24 @@ std::string RunOne(uint64_t seed, int leads) {
     if (!ids.empty() && rng.Chance(5)) id = rng.Pick(ids);  // a retry
     Lead lead = RandomLead(rng, s, id);
     auto got = router.Route(lead);
-    if (!got.ok()) return "Route failed: " + got.status().ToString() + " " + where();
+    if (!got.ok())
+      return "Route failed: " + got.status().ToString() + " " + where();
     reference::Decision want = model.Route(lead);
-    std::string a = Describe(got->owner, got->rule_id, got->decided_by, got->fallback,
-                             got->repeated);
-    std::string b = Describe(want.owner, want.rule_id, want.decided_by, want.fallback,
-                             want.repeated);
+    std::string a = Describe(got->owner, got->rule_id, got->decided_by,
+                             got->fallback, got->repeated);
+    std::string b = Describe(want.owner, want.rule_id, want.decided_by,
+                             want.fallback, want.repeated);
     if (a != b) {
-      return "lead " + lead.ToJson() + "\n  leadroute: " + a + "\n  reference: " + b +
-             "\n  " + where();
+      return "lead " + lead.ToJson() + "\n  leadroute: " + a +
+             "\n  reference: " + b + "\n  " + where();
     }
     for (const auto& rep : s.config.reps) {
       int lib = router.state().Get(rep.id).open;
       int ref = model.Open(rep.id);
       if (lib != ref) {
-        return "load of " + rep.id + ": leadroute " + std::to_string(lib) + ", reference " +
-               std::to_string(ref) + " after lead " + lead.ToJson() + "\n  " + where();
+        return "load of " + rep.id + ": leadroute " + std::to_string(lib) +
+               ", reference " + std::to_string(ref) + " after lead " +
+               lead.ToJson() + "\n  " + where();
       }
     }
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
@@ -507,7 +600,8 @@ TEST(Differential, RouterAgreesWithReference) {
   if (only != nullptr && *only != '\0') {
     seeds.push_back(std::strtoull(only, nullptr, 10));
   } else {
-    const uint64_t base = static_cast<uint64_t>(EnvInt("LEADROUTE_DIFF_BASE", 1));
+    const uint64_t base =
+        static_cast<uint64_t>(EnvInt("LEADROUTE_DIFF_BASE", 1));
     for (int c = 0; c < configs; ++c) seeds.push_back(base + uint64_t(c));
   }
   int failures = 0;
@@ -538,8 +632,10 @@ TEST(DifferentialFindings, MatchEqTreatsStarAsText) {
                                                {"field", "wanted_tier"}})}}};
   c.fallback = Owner::Queue("q");
   Router router = Router::Create(RuleSet::Compile(c).value()).value();
-  EXPECT_EQ(router.Route(Lead("L1").Set("wanted_tier", "senior"))->owner.id, "ben");
-  EXPECT_EQ(router.Route(Lead("L2").Set("wanted_tier", "junior"))->owner.id, "q");
+  EXPECT_EQ(router.Route(Lead("L1").Set("wanted_tier", "senior"))->owner.id,
+            "ben");
+  EXPECT_EQ(router.Route(Lead("L2").Set("wanted_tier", "junior"))->owner.id,
+            "q");
   EXPECT_EQ(router.Route(Lead("L3").Set("wanted_tier", "*"))->owner.id, "ana");
 }
 

@@ -6,10 +6,9 @@
 #include <algorithm>
 #include <cctype>
 #include <cstdlib>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 namespace leadroute::reference {
 namespace {
@@ -30,7 +29,8 @@ bool SameText(std::string_view a, std::string_view b) {
 }
 
 bool StartsWithCaseless(std::string_view s, std::string_view prefix) {
-  return s.size() >= prefix.size() && SameText(s.substr(0, prefix.size()), prefix);
+  return s.size() >= prefix.size() &&
+         SameText(s.substr(0, prefix.size()), prefix);
 }
 
 // Conditions, docs/config.md "Conditions".
@@ -88,13 +88,17 @@ bool Holds(const Condition& c, const Lead& lead) {
       return some_type;
     }
     case ConditionOp::kGt:
-      return f != nullptr && f->is_number() && *f->number() > *c.values[0].number();
+      return f != nullptr && f->is_number() &&
+             *f->number() > *c.values[0].number();
     case ConditionOp::kGte:
-      return f != nullptr && f->is_number() && *f->number() >= *c.values[0].number();
+      return f != nullptr && f->is_number() &&
+             *f->number() >= *c.values[0].number();
     case ConditionOp::kLt:
-      return f != nullptr && f->is_number() && *f->number() < *c.values[0].number();
+      return f != nullptr && f->is_number() &&
+             *f->number() < *c.values[0].number();
     case ConditionOp::kLte:
-      return f != nullptr && f->is_number() && *f->number() <= *c.values[0].number();
+      return f != nullptr && f->is_number() &&
+             *f->number() <= *c.values[0].number();
     case ConditionOp::kBetween:
       return f != nullptr && f->is_number() &&
              *c.values[0].number() <= *f->number() &&
@@ -142,7 +146,8 @@ std::optional<Value> RepAttribute(const Rep& rep, const std::string& name) {
 }
 
 std::string_view HostOf(std::string_view s) {
-  if (auto at = s.rfind('@'); at != std::string_view::npos) s = s.substr(at + 1);
+  if (auto at = s.rfind('@'); at != std::string_view::npos)
+    s = s.substr(at + 1);
   if (auto scheme = s.find("://"); scheme != std::string_view::npos) {
     s = s.substr(scheme + 3);
   }
@@ -182,10 +187,11 @@ ReferenceRouter::ReferenceRouter(RuleSetConfig config,
         str("country_field", s.country_field);
         str("state_field", s.state_field);
         str("postal_field", s.postal_field);
-      } else if (name == "industry" || name == "product" || name == "language" ||
-                 name == "match") {
+      } else if (name == "industry" || name == "product" ||
+                 name == "language" || name == "match") {
         // "They are `match` with preset names."
-        if (name == "industry") s.field = "industry", s.attribute = "industries";
+        if (name == "industry")
+          s.field = "industry", s.attribute = "industries";
         if (name == "product") s.field = "products", s.attribute = "products";
         if (name == "language") s.field = "language", s.attribute = "languages";
         str("field", s.field);
@@ -280,7 +286,8 @@ std::vector<bool> ReferenceRouter::Pool(size_t rule_index) const {
     bool named = std::count(pool.reps.begin(), pool.reps.end(), rep.id) > 0;
     bool member = false;
     for (const auto& t : rep.teams) {
-      if (std::count(pool.teams.begin(), pool.teams.end(), t) > 0) member = true;
+      if (std::count(pool.teams.begin(), pool.teams.end(), t) > 0)
+        member = true;
     }
     in[i] = everyone || named || member;
   }
@@ -302,8 +309,8 @@ std::vector<bool> ReferenceRouter::ApplyFilter(const ParsedStep& s,
   std::vector<bool> next(n, false);
   if (s.strategy == "availability") {
     for (size_t i = 0; i < n; ++i) {
-      bool listed = std::count(s.presence.begin(), s.presence.end(),
-                               presence_[i]) > 0;
+      bool listed =
+          std::count(s.presence.begin(), s.presence.end(), presence_[i]) > 0;
       next[i] = c[i] && listed && (!s.capacity || HasRoom(i));
     }
   } else if (s.strategy == "territory") {
@@ -339,7 +346,8 @@ std::vector<bool> ReferenceRouter::ApplyFilter(const ParsedStep& s,
             return 0;
           }
           const std::string& st = state->as_string();
-          bool same = SameText(st, entry.substr(dash + 1)) || SameText(st, entry);
+          bool same =
+              SameText(st, entry.substr(dash + 1)) || SameText(st, entry);
           return same ? 3 : 0;
         }
         return SameText(entry, cc) ? 2 : 0;
@@ -353,7 +361,8 @@ std::vector<bool> ReferenceRouter::ApplyFilter(const ParsedStep& s,
         }
         top = std::max(top, best[i]);
       }
-      for (size_t i = 0; i < n; ++i) next[i] = c[i] && top > 0 && best[i] == top;
+      for (size_t i = 0; i < n; ++i)
+        next[i] = c[i] && top > 0 && best[i] == top;
     }
   } else if (s.strategy == "bands" || s.strategy == "score" ||
              s.strategy == "deal_value") {
@@ -389,7 +398,7 @@ std::vector<bool> ReferenceRouter::ApplyFilter(const ParsedStep& s,
       // for eq; an empty list for overlap.
       static const std::set<std::string> kText = {
           "industries", "products", "languages", "territories", "teams",
-          "tier", "id", "name", "email"};
+          "tier",       "id",       "name",      "email"};
       bool text = kText.count(s.attribute) > 0, number = false, boolean = false;
       for (const Rep& rep : config_.reps) {
         auto attr = RepAttribute(rep, s.attribute);
@@ -437,8 +446,9 @@ std::vector<bool> ReferenceRouter::ApplyFilter(const ParsedStep& s,
             keep = true;
           } else if (operand->is_string() || operand->is_list()) {
             std::vector<std::string> theirs =
-                operand->is_string() ? std::vector<std::string>{operand->as_string()}
-                                     : operand->as_list();
+                operand->is_string()
+                    ? std::vector<std::string>{operand->as_string()}
+                    : operand->as_list();
             for (const auto& m : mine) {
               for (const auto& l : theirs) {
                 if (SameText(m, l)) keep = true;
@@ -449,8 +459,10 @@ std::vector<bool> ReferenceRouter::ApplyFilter(const ParsedStep& s,
           }
         } else if (attr->is_number()) {
           double a = *attr->number(), b = *operand->number();
-          keep = s.op == "gt" ? a > b : s.op == "gte" ? a >= b
-               : s.op == "lt" ? a < b : a <= b;
+          keep = s.op == "gt"    ? a > b
+                 : s.op == "gte" ? a >= b
+                 : s.op == "lt"  ? a < b
+                                 : a <= b;
         }
         next[i] = keep;
       }
@@ -484,7 +496,9 @@ ReferenceRouter::RuleResult ReferenceRouter::RunRule(size_t rule_index,
   // "The candidates start as the rule's pool." An empty pool has nothing
   // to relax: on_empty applies at once.
   std::vector<bool> c = Pool(rule_index);
-  auto empty = [&] { return std::none_of(c.begin(), c.end(), [](bool b) { return b; }); };
+  auto empty = [&] {
+    return std::none_of(c.begin(), c.end(), [](bool b) { return b; });
+  };
   if (empty()) return {};
   std::set<size_t> undone;  // relaxed filter steps
   size_t k = 0;
@@ -532,7 +546,8 @@ ReferenceRouter::RuleResult ReferenceRouter::RunRule(size_t rule_index,
         return {Outcome::kOwner, *pick, s.strategy};
       }
       if (s.kind == ParsedStep::Kind::kResolver) {
-        auto eligible = [&](const std::string& rep_id) -> std::optional<size_t> {
+        auto eligible =
+            [&](const std::string& rep_id) -> std::optional<size_t> {
           for (size_t i = 0; i < n; ++i) {
             if (config_.reps[i].id == rep_id && c[i] && HasRoom(i)) return i;
           }
@@ -582,7 +597,8 @@ ReferenceRouter::RuleResult ReferenceRouter::RunRule(size_t rule_index,
             const Account* account = nullptr;
             if (method == "account_id") {
               const Value* v = lead.Find(s.account_field);
-              if (v != nullptr && v->is_string()) account = by_id(v->as_string());
+              if (v != nullptr && v->is_string())
+                account = by_id(v->as_string());
               if (v != nullptr && v->is_int()) {
                 account = by_id(std::to_string(v->as_int()));
               }
@@ -591,7 +607,8 @@ ReferenceRouter::RuleResult ReferenceRouter::RunRule(size_t rule_index,
                                                             : s.email_field);
               if (v != nullptr && v->is_string()) {
                 std::string text = v->as_string();
-                bool ok = method == "domain" || text.find('@') != std::string::npos;
+                bool ok =
+                    method == "domain" || text.find('@') != std::string::npos;
                 if (ok) account = by_domain(std::string(HostOf(text)));
               }
             }

@@ -51,8 +51,8 @@ class ReferenceRouter {
   struct ParsedStep {
     std::string strategy;
     enum class Kind { kFilter, kResolver, kPicker } kind = Kind::kFilter;
-    bool weighted = false;       // round_robin
-    bool relative = false;       // least_loaded
+    bool weighted = false;  // round_robin
+    bool relative = false;  // least_loaded
     bool keep_if_missing = false;
     std::string field, attribute, op = "overlap";
     std::optional<double> value;  // match constant

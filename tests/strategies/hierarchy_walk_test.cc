@@ -77,8 +77,8 @@ TEST(HierarchyWalk, NextMatchKeyTriesWhenTheFirstTreeHasNobodyEligible) {
                   ->owner.id,
               "pat");
   }
-  auto a = router.Route(MakeLead(
-      "L1", {{"account_id", "child"}, {"email", "buyer@other.com"}}));
+  auto a = router.Route(
+      MakeLead("L1", {{"account_id", "child"}, {"email", "buyer@other.com"}}));
   EXPECT_EQ(a->owner.id, "olga");
   EXPECT_EQ(a->decided_by, "hierarchy");
 }

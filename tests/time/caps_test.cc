@@ -41,8 +41,9 @@ class CapsBothWays : public ::testing::TestWithParam<bool> {};
 
 TEST_P(CapsBothWays, DailyCapResetsAtLocalMidnightFarFromUtc) {
   // Kiritimati is UTC+14: its midnight is 10:00Z the day before.
-  Router router = OneRep(
-      MakeRep("capped").TimeZone("Pacific/Kiritimati").MaxPerDay(2), GetParam());
+  Router router =
+      OneRep(MakeRep("capped").TimeZone("Pacific/Kiritimati").MaxPerDay(2),
+             GetParam());
   EXPECT_EQ(Owner(router, "1", "2024-01-15T00:00:00Z"), "capped");  // 14:00
   EXPECT_EQ(Owner(router, "2", "2024-01-15T09:00:00Z"), "capped");  // 23:00
   EXPECT_EQ(Owner(router, "3", "2024-01-15T09:59:59Z"), "inbox");
@@ -73,16 +74,16 @@ TEST_P(CapsBothWays, WeeklyCapCountsMondayToSunday) {
 }
 
 TEST_P(CapsBothWays, MonthlyCapCountsTheLocalMonth) {
-  Router router = OneRep(
-      MakeRep("capped").TimeZone("Australia/Sydney").MaxPerMonth(1), GetParam());
+  Router router =
+      OneRep(MakeRep("capped").TimeZone("Australia/Sydney").MaxPerMonth(1),
+             GetParam());
   EXPECT_EQ(Owner(router, "1", "2024-02-10T00:00:00Z"), "capped");
   // Feb 29 12:59Z is Mar 1 00:59 in Sydney (+11): a new month.
   EXPECT_EQ(Owner(router, "2", "2024-02-29T12:00:00Z"), "inbox");
   EXPECT_EQ(Owner(router, "3", "2024-02-29T13:00:00Z"), "capped");
 }
 
-INSTANTIATE_TEST_SUITE_P(ClaimAndAvailability, CapsBothWays,
-                         ::testing::Bool());
+INSTANTIATE_TEST_SUITE_P(ClaimAndAvailability, CapsBothWays, ::testing::Bool());
 
 TEST(Caps, InvalidCapsAreReportedWithPaths) {
   Result<RuleSet> bad = RuleSet::FromJson(R"({
@@ -94,11 +95,11 @@ TEST(Caps, InvalidCapsAreReportedWithPaths) {
   std::vector<std::string> paths;
   for (const auto& e : bad.status().errors()) paths.push_back(e.path);
   // Type errors from reading and range errors from compiling, all at once.
-  EXPECT_EQ(paths, (std::vector<std::string>{
-                       "/reps/0/capacity/max_per_week",
-                       "/reps/1/capacity/max_in_window/hours",
-                       "/reps/0/capacity/max_per_day",
-                       "/reps/0/capacity/max_in_window/hours"}));
+  EXPECT_EQ(paths,
+            (std::vector<std::string>{"/reps/0/capacity/max_per_week",
+                                      "/reps/1/capacity/max_in_window/hours",
+                                      "/reps/0/capacity/max_per_day",
+                                      "/reps/0/capacity/max_in_window/hours"}));
 }
 
 }  // namespace

@@ -62,16 +62,16 @@ TEST(RoutingInTime, AvailabilityDropsRepsOffSchedule) {
 TEST(RoutingInTime, CreatedAtIsTheRoutingInstant) {
   auto clock = std::make_shared<FakeClock>(At("2024-01-20T16:30:00Z"));
   Router router = MakeRouter(TwoZones(), clock);
-  EXPECT_EQ(router.Route(MakeLead("a", {{"created_at",
-                                         "2024-01-15T11:00:00+01:00"}}))
-                .value()
-                .owner.id,
-            "berlin");
-  EXPECT_EQ(router.Route(MakeLead("b", {{"created_at",
-                                         "2024-01-15T11:30:00-05:00"}}))
-                .value()
-                .owner.id,
-            "newyork");
+  EXPECT_EQ(
+      router.Route(MakeLead("a", {{"created_at", "2024-01-15T11:00:00+01:00"}}))
+          .value()
+          .owner.id,
+      "berlin");
+  EXPECT_EQ(
+      router.Route(MakeLead("b", {{"created_at", "2024-01-15T11:30:00-05:00"}}))
+          .value()
+          .owner.id,
+      "newyork");
   // Not RFC 3339: the clock's now (a Saturday) decides.
   EXPECT_TRUE(router.Route(MakeLead("c", {{"created_at", "last monday"}}))
                   .value()
@@ -148,10 +148,10 @@ TEST(RuleWindow, RuleOutsideItsWindowIsSkipped) {
     Assignment a = router.Route(MakeLead(id)).value();
     return a.rule_id + ":" + a.owner.id;
   };
-  EXPECT_EQ(route("1", "2024-01-15T08:00:00Z"), "office:day");     // Mon 09:00
-  EXPECT_EQ(route("2", "2024-01-15T16:59:00Z"), "office:day");     // Mon 17:59
-  EXPECT_EQ(route("3", "2024-01-15T17:00:00Z"), "night:night");    // Mon 18:00
-  EXPECT_EQ(route("4", "2024-01-16T07:59:00Z"), "night:night");    // Tue 08:59
+  EXPECT_EQ(route("1", "2024-01-15T08:00:00Z"), "office:day");   // Mon 09:00
+  EXPECT_EQ(route("2", "2024-01-15T16:59:00Z"), "office:day");   // Mon 17:59
+  EXPECT_EQ(route("3", "2024-01-15T17:00:00Z"), "night:night");  // Mon 18:00
+  EXPECT_EQ(route("4", "2024-01-16T07:59:00Z"), "night:night");  // Tue 08:59
   EXPECT_EQ(route("5", "2024-01-20T12:00:00Z"), "weekend:weekend");  // Sat
   // Friday evening's night window runs into Saturday morning, but the
   // weekend rule comes first.

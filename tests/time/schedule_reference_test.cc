@@ -102,9 +102,9 @@ struct Reference {
     time_t t = static_cast<time_t>(unix_seconds);
     std::tm tm{};
     localtime_r(&t, &tm);
-    long day = DaysFromCivil(tm.tm_year + 1900,
-                             static_cast<unsigned>(tm.tm_mon + 1),
-                             static_cast<unsigned>(tm.tm_mday));
+    long day =
+        DaysFromCivil(tm.tm_year + 1900, static_cast<unsigned>(tm.tm_mon + 1),
+                      static_cast<unsigned>(tm.tm_mday));
     int minute = tm.tm_hour * 60 + tm.tm_min;
     size_t wd = static_cast<size_t>((tm.tm_wday + 6) % 7);  // Monday = 0
     for (const auto& [a, b] : blocks[wd]) {
@@ -146,9 +146,9 @@ class ScopedTz {
 
 TEST(ScheduleReference, TwelveZonesEveryQuarterHourOfTwoYears) {
   const char* zones[] = {
-      "America/New_York", "Europe/Berlin",     "Asia/Kolkata",
-      "Asia/Kathmandu",   "Pacific/Chatham",   "Australia/Lord_Howe",
-      "America/Santiago", "Australia/Sydney",  "America/St_Johns",
+      "America/New_York", "Europe/Berlin",       "Asia/Kolkata",
+      "Asia/Kathmandu",   "Pacific/Chatham",     "Australia/Lord_Howe",
+      "America/Santiago", "Australia/Sydney",    "America/St_Johns",
       "Europe/London",    "America/Los_Angeles", "Asia/Tokyo"};
   const long long from = Reference::ToUnix("2023-01-01T00:00:00Z");
   const long long to = Reference::ToUnix("2025-01-01T00:00:00Z");
@@ -170,8 +170,8 @@ TEST(ScheduleReference, TwelveZonesEveryQuarterHourOfTwoYears) {
       bool got = compiled.Contains(Instant(std::chrono::seconds(t)));
       on += want;
       if (want != got && ++mismatches <= 5) {
-        ADD_FAILURE() << zone << " at " << FormatInstant(Instant(
-                                               std::chrono::seconds(t)))
+        ADD_FAILURE() << zone << " at "
+                      << FormatInstant(Instant(std::chrono::seconds(t)))
                       << ": schedule says " << got << ", reference " << want;
       }
     }

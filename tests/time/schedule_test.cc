@@ -39,8 +39,8 @@ CompiledSchedule Compile(Schedule s, std::string rep_zone = "") {
   rep.schedule = std::move(s);
   std::vector<ConfigError> errors;
   CompiledSchedule out = CompiledSchedule::ForRep(rep, "/reps/0", errors);
-  EXPECT_TRUE(errors.empty()) << errors.front().path << ": "
-                              << errors.front().message;
+  EXPECT_TRUE(errors.empty())
+      << errors.front().path << ": " << errors.front().message;
   return out;
 }
 
@@ -188,9 +188,9 @@ TEST(Schedule, WithoutWeeklyHoursEveryDayIsWorkedExceptTimeOff) {
   Schedule sched;
   sched.time_zone = "America/Los_Angeles";
   sched.holidays = {"2024-12-25"};
-  sched.out_of_office = {{"2024-07-01", "2024-07-05", "vacation"},
-                         {"2024-08-01T12:00:00-07:00",
-                          "2024-08-01T14:00:00-07:00", "dentist"}};
+  sched.out_of_office = {
+      {"2024-07-01", "2024-07-05", "vacation"},
+      {"2024-08-01T12:00:00-07:00", "2024-08-01T14:00:00-07:00", "dentist"}};
   auto s = Compile(sched);
   EXPECT_TRUE(s.Contains(At("2024-12-25T07:59:00Z")));   // Dec 24 23:59 PST
   EXPECT_FALSE(s.Contains(At("2024-12-25T08:00:00Z")));  // Dec 25 00:00 PST
@@ -201,7 +201,7 @@ TEST(Schedule, WithoutWeeklyHoursEveryDayIsWorkedExceptTimeOff) {
   EXPECT_TRUE(s.Contains(At("2024-08-01T18:59:00Z")));
   EXPECT_FALSE(s.Contains(At("2024-08-01T19:00:00Z")));
   EXPECT_FALSE(s.Contains(At("2024-08-01T20:59:00Z")));
-  EXPECT_TRUE(s.Contains(At("2024-08-01T21:00:00Z")));   // `to` exclusive
+  EXPECT_TRUE(s.Contains(At("2024-08-01T21:00:00Z")));  // `to` exclusive
 }
 
 TEST(Schedule, NextFindsTheNextShiftAndSkipsAbsences) {

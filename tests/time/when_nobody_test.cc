@@ -21,7 +21,8 @@ Router Make(const char* when_nobody) {
   RuleSet rules = RuleSetBuilder()
                       .Rep(MakeRep("ana"))
                       .Rep(MakeRep("ben"))
-                      .Rule({.id = "first", .pool = Pool::Reps({"ana"}),
+                      .Rule({.id = "first",
+                             .pool = Pool::Reps({"ana"}),
                              .steps = {{"availability", params}}})
                       .Rule({.id = "second", .pool = Pool::Reps({"ben"})})
                       .FallbackQueue("inbox")

@@ -37,7 +37,7 @@ struct RouteOptions {
   std::string leads;     // "-": standard input
   std::string out;       // empty or "-": standard output
   bool summary = false;
-  std::string at;        // RFC 3339 instant of leads without created_at; empty: now
+  std::string at;  // RFC 3339 instant of leads without created_at; empty: now
 };
 
 struct SimulateOptions {
