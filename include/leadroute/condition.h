@@ -96,6 +96,9 @@ struct Condition {
   static Condition Contains(std::string field, std::string item) {
     return Test(ConditionOp::kContains, std::move(field), {std::move(item)});
   }
+
+  // Same tree: operators, fields and operands (Value equality) alike.
+  friend bool operator==(const Condition&, const Condition&) = default;
 };
 
 LEADROUTE_NAMESPACE_END

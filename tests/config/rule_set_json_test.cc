@@ -609,17 +609,6 @@ TEST(RuleSetJson, EquivalentDocumentsHaveTheSameHash) {
 // ---- Canonical JSON round trip
 // ---------------------------------------------------
 
-bool SameCondition(const Condition& a, const Condition& b) {
-  if (a.op != b.op || a.field != b.field || a.values != b.values ||
-      a.children.size() != b.children.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.children.size(); ++i) {
-    if (!SameCondition(a.children[i], b.children[i])) return false;
-  }
-  return true;
-}
-
 bool SameRep(const Rep& a, const Rep& b) {
   return a.id == b.id && a.name == b.name && a.email == b.email &&
          a.teams == b.teams && a.tier == b.tier && a.weight == b.weight &&
@@ -631,10 +620,10 @@ bool SameRep(const Rep& a, const Rep& b) {
 }
 
 bool SameRule(const Rule& a, const Rule& b) {
-  if (a.id != b.id || a.description != b.description ||
-      !SameCondition(a.when, b.when) || a.pool.teams != b.pool.teams ||
-      a.pool.reps != b.pool.reps || a.rotation != b.rotation ||
-      a.on_empty != b.on_empty || a.steps.size() != b.steps.size()) {
+  if (a.id != b.id || a.description != b.description || a.when != b.when ||
+      a.pool.teams != b.pool.teams || a.pool.reps != b.pool.reps ||
+      a.rotation != b.rotation || a.on_empty != b.on_empty ||
+      a.steps.size() != b.steps.size()) {
     return false;
   }
   for (size_t i = 0; i < a.steps.size(); ++i) {

@@ -44,17 +44,6 @@ bool AlwaysTrue(const Condition& c) {
   return false;
 }
 
-bool SameCondition(const Condition& a, const Condition& b) {
-  if (a.op != b.op || a.field != b.field || a.values != b.values ||
-      a.children.size() != b.children.size()) {
-    return false;
-  }
-  for (size_t i = 0; i < a.children.size(); ++i) {
-    if (!SameCondition(a.children[i], b.children[i])) return false;
-  }
-  return true;
-}
-
 std::string Lower(std::string s) {
   for (char& c : s) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
@@ -185,7 +174,7 @@ class Linter {
       const Rule& e = rules[earlier];
       if (!AlwaysDecides(e)) continue;
       bool broader = AlwaysTrue(e.when);
-      if (!broader && !SameCondition(e.when, rules[r].when)) continue;
+      if (!broader && e.when != rules[r].when) continue;
       Add(Severity::kError, fmt::format("/rules/{}", r),
           fmt::format("rule \"{}\" can never fire: rule \"{}\" (/rules/{}) "
                       "{} and always decides ({})",
