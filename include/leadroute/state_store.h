@@ -94,6 +94,12 @@ class LEADROUTE_EXPORT StateStore {
   // owner, adds one to its load and updates the rotation.
   virtual ClaimResult Claim(const ClaimRequest& request) noexcept = 0;
 
+  // The rep Claim would pick for `request` right now, without changing any
+  // state and ignoring whether the lead already has a decision; kNoRep when
+  // nobody is eligible. For explain (the runner-up) and shortlists; a later
+  // Claim may pick differently when other routes claim in between.
+  virtual RepIndex Peek(const ClaimRequest& request) const noexcept = 0;
+
   // Atomically records `decision` (a fallback owner, not subject to caps)
   // unless the lead already has one. A rep owner's load goes up by one.
   virtual ClaimResult Record(const Assignment& decision) noexcept = 0;

@@ -230,6 +230,41 @@ class InMemoryStateStore final : public StateStore {
     }
   }
 
+  RepIndex Peek(const ClaimRequest& request) const noexcept override {
+    if (request.roster == nullptr) return kNoRep;
+    try {
+      std::lock_guard<std::mutex> lock(mu_);
+      const Roster& roster = *request.roster;
+      const RosterView& view = ViewLocked(roster);
+      // The rotation as Claim would see it, without creating it.
+      Rotation peek;
+      const Rotation* rotation = &peek;
+      auto found = rotations_.find(request.rotation);
+      if (found != rotations_.end() &&
+          found->second.cached_uid == roster.uid()) {
+        rotation = &found->second;
+      } else {
+        if (found != rotations_.end()) peek.rng = found->second.rng;
+        peek.by_index.reserve(roster.size());
+        for (RepIndex i = 0; i < roster.size(); ++i) {
+          const RotationEntry* entry = nullptr;
+          if (found != rotations_.end()) {
+            auto e = found->second.by_rep.find(roster.id(i));
+            if (e != found->second.by_rep.end()) entry = &e->second;
+          }
+          peek.by_rep.try_emplace(std::string(roster.id(i)),
+                                  entry != nullptr ? *entry : RotationEntry{});
+        }
+        for (RepIndex i = 0; i < roster.size(); ++i) {
+          peek.by_index.push_back(&peek.by_rep.find(roster.id(i))->second);
+        }
+      }
+      return Choose(request, roster, view, *rotation).rep;
+    } catch (...) {
+      return kNoRep;
+    }
+  }
+
   bool UnderTimeCaps(const Roster& roster, RepIndex rep,
                      Instant at) const noexcept override {
     const RosterView* view = FindPublished(roster.uid());

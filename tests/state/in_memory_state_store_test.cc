@@ -59,6 +59,20 @@ class Claimer {
     return r.outcome == Outcome::kClaimed ? roster_->id(r.rep) : "-";
   }
 
+  // The id of the rep Claim would pick now, "-" for nobody.
+  std::string Peek(ClaimPolicy policy = {}, std::string_view rotation = "rot") {
+    Assignment draft;
+    draft.lead_id = "peek";
+    ClaimRequest request;
+    request.roster = roster_;
+    request.candidates = &all_;
+    request.policy = policy;
+    request.rotation = rotation;
+    request.decision = &draft;
+    RepIndex rep = store_->Peek(request);
+    return rep == kNoRep ? "-" : std::string(roster_->id(rep));
+  }
+
   std::vector<std::string> Owners(int n, ClaimPolicy policy = {},
                                   const std::string& prefix = "L") {
     std::vector<std::string> owners;
@@ -308,6 +322,34 @@ TEST(InMemoryStateStore, RotationsAreIndependentByKey) {
   EXPECT_EQ(claimer.Owner("L2", {}, nullptr, "y"), "a");
   EXPECT_EQ(claimer.Owner("L3", {}, nullptr, "x"), "b");
   EXPECT_EQ(claimer.Owner("L4", {}, nullptr, "y"), "b");
+}
+
+TEST(InMemoryStateStore, PeekShowsTheNextClaimAndChangesNothing) {
+  RuleSet rules = MakeRules({MakeRep("a").Weight(2), MakeRep("b").Weight(1),
+                             MakeRep("c").MaxOpen(0)});
+  auto store = NewInMemoryStateStore();
+  Claimer claimer(*store, rules.roster());
+  for (PickOrder order : {PickOrder::kLeastRecent, PickOrder::kSmoothWeighted,
+                          PickOrder::kLeastLoaded, PickOrder::kRandom}) {
+    SCOPED_TRACE(static_cast<int>(order));
+    std::string rotation = "peek" + std::to_string(static_cast<int>(order));
+    for (int i = 0; i < 5; ++i) {
+      std::string peeked = claimer.Peek(Order(order), rotation);
+      EXPECT_EQ(claimer.Peek(Order(order), rotation), peeked);  // no change
+      EXPECT_EQ(claimer.Owner(rotation + std::to_string(i), Order(order),
+                              nullptr, rotation),
+                peeked);
+    }
+  }
+}
+
+TEST(InMemoryStateStore, PeekIsNobodyWhenEveryoneIsFull) {
+  RuleSet rules = MakeRules({MakeRep("a").MaxOpen(1)});
+  auto store = NewInMemoryStateStore();
+  Claimer claimer(*store, rules.roster());
+  EXPECT_EQ(claimer.Peek(), "a");
+  EXPECT_EQ(claimer.Owner("L1"), "a");
+  EXPECT_EQ(claimer.Peek(), "-");
 }
 
 TEST(InMemoryStateStore, SmoothWeightedFollowsNginxSequence) {

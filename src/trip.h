@@ -1,0 +1,37 @@
+// One lead's trip through the rule chain (DESIGN.md §1, §3): narrow through
+// each rule's steps, claim one rep atomically in the StateStore, fall back
+// when nothing yields.
+#ifndef LEADROUTE_TRIP_H_
+#define LEADROUTE_TRIP_H_
+
+#include <span>
+#include <string>
+
+#include "leadroute/assignment.h"
+#include "leadroute/clock.h"
+#include "leadroute/lead.h"
+#include "leadroute/state_store.h"
+#include "router_impl.h"
+
+namespace leadroute::internal {
+
+// How one trip runs beyond the plain route.
+struct TripOptions {
+  // Rep ids that may not own the lead (previous owners and decliners on a
+  // reassignment). Removed from every rule's pool; unknown ids are ignored.
+  std::span<const std::string> excluded{};
+};
+
+// Routes `lead` at instant `now` through `snapshot` and records the decision
+// in `state`. Returns the decision, or the earlier one (`repeated` set) when
+// another route recorded one for the same lead id first. Never throws.
+Assignment RunTrip(const Snapshot& snapshot, StateStore& state,
+                   const Lead& lead, Instant now,
+                   const TripOptions& options = {}) noexcept;
+
+// The lead's `created_at` when it is a valid RFC 3339 string, else `now`.
+Instant RoutingInstant(const Lead& lead, const Clock& clock) noexcept;
+
+}  // namespace leadroute::internal
+
+#endif  // LEADROUTE_TRIP_H_
