@@ -46,6 +46,7 @@ class Trip final : public StepContext {
         now_(now) {
     draft_.lead_id = lead.id();
     draft_.generation = snapshot.generation;
+    draft_.routed_at = now;
     if (!options.excluded.empty()) {
       scratch_.excluded = CandidateSet(rules_.roster->size());
       for (const std::string& id : options.excluded) {

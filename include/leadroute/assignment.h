@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 
+#include "leadroute/clock.h"
 #include "leadroute/export.h"
 #include "leadroute/owner.h"
 #include "leadroute/version.h"
@@ -23,6 +24,9 @@ struct Assignment {
   // again without counting twice (DESIGN.md §3.7).
   bool repeated = false;
   uint64_t generation = 0;  // the Router generation whose RuleSet decided
+  // The routing instant of this decision (the lead's `created_at`, else the
+  // clock's now; for a reassignment, the clock's now).
+  Instant routed_at{};
 
   // One line of JSON: {"lead_id":..,"owner":..,"owner_kind":..,"rule":..,
   // "decided_by":..,"fallback":..}.
