@@ -539,6 +539,19 @@ TEST_F(LeadrouteCli, LintFindsEachKindOfProblem) {
        "gap: score in [40, 60)"},
       {"lint_types.json", 0, "warning", "/rules/2/when",
        "\"score\" is compared with strings here but with numbers"},
+      {"lint_time.json", 0, "warning", "/reps/0/capacity/max_per_day",
+       "max_per_day 0 can never be met"},
+      {"lint_time.json", 0, "warning", "/reps/1/capacity/max_per_week",
+       "max_per_week 60 can never be reached: at most 50 (max_per_day x 5 "
+       "working days a week)"},
+      {"lint_time.json", 0, "warning", "/reps/1/capacity/max_per_month",
+       "max_per_month 400 can never be reached: at most 310"},
+      {"lint_time.json", 0, "warning", "/reps/2/schedule/weekly",
+       "the schedule has no working time"},
+      {"lint_time.json", 0, "warning", "/reps/2/capacity/max_per_day",
+       "max_per_day 20 can never be reached: at most 15 (max_per_week"},
+      {"lint_time.json", 0, "warning", "/reps/3/schedule",
+       "the schedule has no effect"},
   };
   for (const LintCase& c : cases) {
     std::string file = std::string("tests/cli/data/") + c.file;
@@ -557,6 +570,10 @@ TEST_F(LeadrouteCli, LintFindsEachKindOfProblem) {
   // and an exact range (score >= 50 and <= 50) holds.
   Outcome same = Leadroute("lint --json tests/cli/data/lint_same_when.json");
   EXPECT_EQ(nlohmann::json::parse(same.out)["findings"].size(), 1u) << same.out;
+  // dora works Saturday 22:00-02:00 (two local days), so her weekly cap of
+  // 10 = 5 x 2 is reachable; ben's daily cap is reachable too.
+  Outcome time = Leadroute("lint --json tests/cli/data/lint_time.json");
+  EXPECT_EQ(nlohmann::json::parse(time.out)["findings"].size(), 6u) << time.out;
   Outcome contra =
       Leadroute("lint --json tests/cli/data/lint_contradiction.json");
   EXPECT_EQ(nlohmann::json::parse(contra.out)["findings"].size(), 2u)

@@ -1,10 +1,12 @@
 // `leadroute lint RULES.json`: a valid rules file can still route badly.
 // Finds rules that can never fire, conditions that can never hold, empty
-// pools, reps no rule reaches, band gaps, impossible caps and fields compared
+// pools, reps no rule reaches, band gaps, caps that can never be met or
+// reached, schedules with no working time or no effect, and fields compared
 // with values of different types. Each finding has a JSON Pointer path.
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <cstdio>
 #include <limits>
 #include <map>
@@ -19,6 +21,7 @@
 #include "cli.h"
 #include "leadroute/condition.h"
 #include "leadroute/owner.h"
+#include "leadroute/rep.h"
 #include "summary.h"
 
 namespace leadroute::cli {
@@ -327,13 +330,120 @@ class Linter {
                         "fallback: no lead can reach them",
                         rep.id));
       }
-      if (rep.capacity.max_open && *rep.capacity.max_open <= 0) {
-        Add(Severity::kWarning, path + "/capacity/max_open",
-            fmt::format("rep \"{}\": max_open {} can never be met: the rep "
-                        "never receives a lead",
-                        rep.id, *rep.capacity.max_open));
+      CheckCaps(rep, path);
+      CheckSchedule(rep, path);
+    }
+  }
+
+  // Caps of 0 (the rep never gets a lead) and caps another cap keeps out of
+  // reach (a weekly cap above what the daily cap allows in the rep's working
+  // days of a week).
+  void CheckCaps(const Rep& rep, const std::string& path) {
+    const Capacity& c = rep.capacity;
+    const std::string caps = path + "/capacity/";
+    auto never = [&](const char* name, const std::optional<int>& cap,
+                     std::string suffix = "") {
+      if (cap && *cap <= 0) {
+        Add(Severity::kWarning, caps + name + suffix,
+            fmt::format("rep \"{}\": {} {} can never be met: the rep never "
+                        "receives a lead",
+                        rep.id, name, *cap));
+      }
+    };
+    never("max_open", c.max_open);
+    never("max_per_day", c.max_per_day);
+    never("max_per_week", c.max_per_week);
+    never("max_per_month", c.max_per_month);
+    if (c.max_in_window) {
+      never("max_in_window", c.max_in_window->count, "/count");
+    }
+    // Each other cap bounds how many leads one period can hold; a cap above
+    // the tightest such bound can never be reached.
+    struct Bound {
+      int64_t most = std::numeric_limits<int64_t>::max();
+      std::string why;
+      void Tighten(const std::optional<int>& cap, int64_t times,
+                   std::string reason) {
+        if (cap && *cap > 0 && *cap * times < most) {
+          most = *cap * times;
+          why = std::move(reason);
+        }
+      }
+    };
+    const int days = WorkingDaysPerWeek(rep);
+    Bound day, week, month;
+    day.Tighten(c.max_per_week, 1, "max_per_week: a day lies in one week");
+    day.Tighten(c.max_per_month, 1, "max_per_month: a day lies in one month");
+    if (days > 0) {
+      week.Tighten(c.max_per_day, days,
+                   fmt::format("max_per_day x {} working day{} a week", days,
+                               days == 1 ? "" : "s"));
+    }
+    week.Tighten(c.max_per_month, 2,
+                 "max_per_month x 2: a week touches at most 2 months");
+    month.Tighten(c.max_per_day, 31, "max_per_day x 31 days");
+    month.Tighten(c.max_per_week, 6,
+                  "max_per_week x 6: a month touches at most 6 weeks");
+    auto unreachable = [&](const char* name, const std::optional<int>& cap,
+                           const Bound& bound) {
+      if (cap && *cap > bound.most) {
+        Add(Severity::kWarning, caps + name,
+            fmt::format("rep \"{}\": {} {} can never be reached: at most {} "
+                        "({})",
+                        rep.id, name, *cap, bound.most, bound.why));
+      }
+    };
+    unreachable("max_per_day", c.max_per_day, day);
+    unreachable("max_per_week", c.max_per_week, week);
+    unreachable("max_per_month", c.max_per_month, month);
+  }
+
+  // Local days of a week on which the rep can take a lead: days with a
+  // working block, and the day after a block that runs past midnight.
+  static int WorkingDaysPerWeek(const Rep& rep) {
+    if (!rep.schedule || !rep.schedule->weekly) return 7;
+    const auto& weekly = *rep.schedule->weekly;
+    std::array<bool, 7> working{};
+    for (size_t d = 0; d < 7; ++d) {
+      for (const TimeBlock& block : weekly[d]) {
+        working[d] = true;
+        if (block.end != "24:00" && block.end <= block.start) {
+          working[(d + 1) % 7] = true;  // crosses midnight
+        }
       }
     }
+    return static_cast<int>(std::count(working.begin(), working.end(), true));
+  }
+
+  // A weekly schedule without a single block: the rep is never on schedule.
+  // A schedule that no availability step reads has no effect.
+  void CheckSchedule(const Rep& rep, const std::string& path) {
+    if (!rep.schedule) return;
+    if (rep.schedule->weekly && WorkingDaysPerWeek(rep) == 0) {
+      Add(Severity::kWarning, path + "/schedule/weekly",
+          fmt::format("rep \"{}\": the schedule has no working time: the rep "
+                      "is never on schedule and never receives a lead from a "
+                      "rule that checks schedules",
+                      rep.id));
+    }
+    const RuleSetConfig& config = rules_.config();
+    for (const Rule& rule : config.rules) {
+      const auto members = PoolMembers(rule);
+      if (std::find(members.begin(), members.end(), &rep) == members.end()) {
+        continue;
+      }
+      for (const Step& step : rule.steps) {
+        if (step.strategy != "availability") continue;
+        nlohmann::json params =
+            nlohmann::json::parse(step.params, nullptr, false);
+        if (!params.is_object() || params.value("schedule", true)) return;
+      }
+    }
+    Add(Severity::kWarning, path + "/schedule",
+        fmt::format("rep \"{}\" has a schedule but no rule that can reach "
+                    "them has an availability step checking schedules: the "
+                    "schedule has no effect",
+                    rep.id));
   }
 
   // A field compared with numbers in one place and strings in another: one
