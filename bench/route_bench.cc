@@ -1,106 +1,330 @@
-// Routing throughput on a mid-sized table: 200 reps in 8 teams, 12 rules
-// with conditions on country, score and industry, each narrowing by
-// territory, industry and availability before round robin. The full
-// workload generator and the hand-written baseline come with the hot-path
-// work (issue 3); this measures the core as it stands.
+// Routing cost on the seeded workload of bench/workload.h, side by side with
+// the hand-written baseline of bench/baseline.h (issue 3).
+//
+// Every route is a new lead: the benchmarks cycle through kBenchLeads
+// distinct leads and release each batch of kReleaseBatch decisions (timing
+// paused) before routing the next batch. So the state store holds at most
+// one batch of decisions, loads return to the workload's pre-loaded levels
+// after every batch (the small-capacity reps keep dropping in and out of the
+// candidates), and a lead id is routed again only after its decision was
+// released. The time per iteration is the cost of one Route; Release is
+// measured on its own (BM_Release). The baseline does exactly the same.
+//
+// `make bench` prints one summary line from the JSON output
+// (bench/summary.py).
 #include <benchmark/benchmark.h>
+#include <malloc.h>
 
+#include <algorithm>
+#include <cstddef>
+#include <map>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "bench/baseline.h"
+#include "bench/workload.h"
 #include "leadroute/leadroute.h"
-#include "leadroute/testing.h"
 
-namespace leadroute {
+namespace leadroute::bench {
 namespace {
 
-const std::vector<std::string> kCountries = {"DE", "FR", "GB", "US",
-                                             "JP", "BR", "IN", "AU"};
-const std::vector<std::string> kIndustries = {"saas", "retail", "bank",
-                                              "health", "manufacturing"};
+constexpr uint64_t kSeed = 20260603;
+// Distinct leads cycled through: far more than the caches hold, as in an
+// import, without the gigabyte a million Lead objects would take.
+constexpr size_t kBenchLeads = size_t{1} << 18;
+constexpr size_t kReleaseBatch = 1024;
 
-uint64_t Mix(uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
+// Workloads by (rules, reps), built once. They share one lead stream (leads
+// depend only on the seed), stored with the 40/200 workload.
+const Workload& GetWorkload(int rules, int reps) {
+  static std::map<std::pair<int, int>, std::unique_ptr<Workload>> cache;
+  auto& slot = cache[{rules, reps}];
+  if (slot == nullptr) {
+    bool with_leads = rules == 40 && reps == 200;
+    slot = std::make_unique<Workload>(
+        MakeWorkload({.rules = rules,
+                      .reps = reps,
+                      .leads = with_leads ? kBenchLeads : 0,
+                      .seed = kSeed}));
+  }
+  return *slot;
 }
 
-RuleSet MakeRules() {
-  testing::RuleSetBuilder b;
-  for (int t = 0; t < 8; ++t) b.Team("team" + std::to_string(t));
-  for (int r = 0; r < 200; ++r) {
-    uint64_t h = Mix(r);
-    b.Rep(testing::MakeRep("rep" + std::to_string(r),
-                           {"team" + std::to_string(r % 8)})
-              .Territories({kCountries[h % 8], kCountries[(h >> 8) % 8]})
-              .Industries({kIndustries[(h >> 16) % 5], "*"})
-              .Weight(1 + double((h >> 24) % 3)));
-  }
-  for (int i = 0; i < 12; ++i) {
-    Rule rule;
-    rule.id = "rule" + std::to_string(i);
-    rule.when = i % 3 == 0   ? Condition::Eq("country", kCountries[i % 8])
-                : i % 3 == 1 ? Condition::Gte("score", 40 + i * 4)
-                             : Condition::In("industry", {kIndustries[i % 5]});
-    rule.pool = Pool::Team("team" + std::to_string(i % 8));
-    rule.steps = {steps::Territory(), steps::Industry(steps::IfMissing::kKeep),
-                  steps::Availability(), steps::RoundRobin()};
-    b.Rule(rule);
-  }
-  b.Rule({.id = "catch_all", .steps = {steps::RoundRobin()}});
-  b.FallbackQueue("inbox");
-  return b.Build().value();
-}
+const Workload& Leads() { return GetWorkload(40, 200); }
 
-std::vector<Lead> MakeLeads(size_t n) {
-  std::vector<Lead> leads;
+// What the leads do in a table, from the baseline's decisions (the same as
+// leadroute's) on the first leads: how many rules each lead tries (the
+// deciding rule's position, or all of them) and how many reach the
+// catch-all, whose pool is every rep. Context for the scaling figures: more
+// rules take leads away from the catch-all, more reps make it longer.
+void SetTableCounters(benchmark::State& state, const Workload& w) {
+  Baseline baseline(w);
+  const std::vector<LeadRow>& rows = Leads().rows;
+  const size_t n = std::min<size_t>(rows.size(), 20'000);
+  double tried = 0;
+  double catch_all = 0;
   for (size_t i = 0; i < n; ++i) {
-    uint64_t h = Mix(i + 1000);
-    leads.push_back(
-        testing::MakeLead("L" + std::to_string(i),
-                          {{"country", kCountries[h % 8]},
-                           {"industry", kIndustries[(h >> 8) % 5]},
-                           {"score", static_cast<int>((h >> 16) % 100)}}));
+    Baseline::Decision d = baseline.Route(rows[i]);
+    tried += d.rule >= 0 ? d.rule + 1 : static_cast<double>(w.rules.size());
+    catch_all += d.rule >= 0 && w.rules[d.rule].catch_all ? 1 : 0;
+    baseline.Release(d);
   }
-  return leads;
+  state.counters["rules_tried"] = tried / static_cast<double>(n);
+  state.counters["catch_all_share"] = catch_all / static_cast<double>(n);
 }
 
-// Route a fresh lead and release it: steady state, one decision each.
-void BM_RouteAndRelease200Reps(benchmark::State& state) {
-  Router router = Router::Create(MakeRules()).value();
-  std::vector<Lead> leads = MakeLeads(4096);
+// Route on one thread; state.range(0) rules, state.range(1) reps.
+void BM_Route(benchmark::State& state) {
+  const Workload& w = GetWorkload(static_cast<int>(state.range(0)),
+                                  static_cast<int>(state.range(1)));
+  const std::vector<Lead>& leads = Leads().leads;
+  Router router = MakeRouter(w);
+  std::vector<const Lead*> open;
+  open.reserve(kReleaseBatch);
   size_t i = 0;
   for (auto _ : state) {
-    const Lead& lead = leads[i++ & 4095];
-    auto a = router.Route(lead);
+    const Lead& lead = leads[i];
+    Result<Assignment> a = router.Route(lead);
     benchmark::DoNotOptimize(a);
-    (void)router.Release(lead.id());
+    open.push_back(&lead);
+    if (++i == leads.size()) i = 0;
+    if (open.size() == kReleaseBatch) {
+      state.PauseTiming();
+      for (const Lead* l : open) (void)router.Release(l->id());
+      open.clear();
+      state.ResumeTiming();
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+  SetTableCounters(state, w);
+}
+
+// The hand-written baseline on the same table and leads.
+void BM_Baseline(benchmark::State& state) {
+  const Workload& w = GetWorkload(static_cast<int>(state.range(0)),
+                                  static_cast<int>(state.range(1)));
+  const std::vector<LeadRow>& rows = Leads().rows;
+  Baseline baseline(w);
+  std::vector<Baseline::Decision> open;
+  open.reserve(kReleaseBatch);
+  size_t i = 0;
+  for (auto _ : state) {
+    Baseline::Decision d = baseline.Route(rows[i]);
+    benchmark::DoNotOptimize(d);
+    open.push_back(d);
+    if (++i == rows.size()) i = 0;
+    if (open.size() == kReleaseBatch) {
+      state.PauseTiming();
+      for (Baseline::Decision o : open) baseline.Release(o);
+      open.clear();
+      state.ResumeTiming();
+    }
   }
   state.SetItemsProcessed(state.iterations());
 }
-BENCHMARK(BM_RouteAndRelease200Reps);
 
-// A retry: the recorded decision comes back without routing.
+#define LEADROUTE_SCALING_ARGS \
+  ArgNames({"rules", "reps"})  \
+      ->Args({40, 200})        \
+      ->Args({10, 200})        \
+      ->Args({200, 200})       \
+      ->Args({40, 50})         \
+      ->Args({40, 2000})
+BENCHMARK(BM_Route)->LEADROUTE_SCALING_ARGS;
+BENCHMARK(BM_Baseline)->LEADROUTE_SCALING_ARGS;
+
+// Whether Router has the explain option (`RouteOptions{bool explain}`), so
+// this file builds before and after it lands.
+template <typename R>
+concept HasExplain = requires(R& router, const Lead& lead) {
+  router.Route(lead, {.explain = true});
+};
+
+// Route with a decision trace, 40 rules / 200 reps.
+template <typename R>
+void RouteExplain(benchmark::State& state) {
+  if constexpr (HasExplain<R>) {
+    const std::vector<Lead>& leads = Leads().leads;
+    R router = MakeRouter(GetWorkload(40, 200));
+    std::vector<const Lead*> open;
+    open.reserve(kReleaseBatch);
+    size_t i = 0;
+    for (auto _ : state) {
+      const Lead& lead = leads[i];
+      auto a = router.Route(lead, {.explain = true});
+      benchmark::DoNotOptimize(a);
+      open.push_back(&lead);
+      if (++i == leads.size()) i = 0;
+      if (open.size() == kReleaseBatch) {
+        state.PauseTiming();
+        for (const Lead* l : open) (void)router.Release(l->id());
+        open.clear();
+        state.ResumeTiming();
+      }
+    }
+    state.SetItemsProcessed(state.iterations());
+  } else {
+    state.SkipWithError("Router::Route(lead, {.explain = true}) not built yet");
+    for (auto _ : state) {
+    }
+  }
+}
+void BM_RouteExplain(benchmark::State& state) { RouteExplain<Router>(state); }
+// Until the option exists the benchmark reports its absence once.
+BENCHMARK(BM_RouteExplain)->Apply([](benchmark::internal::Benchmark* b) {
+  if (!HasExplain<Router>) b->Repetitions(1);
+});
+
+// Throughput on 1 and 2 threads sharing one Router (40/200); each thread
+// routes every other lead. Real time, so items_per_second is the total.
+std::unique_ptr<Router> shared_router;
+void BM_RouteThreads(benchmark::State& state) {
+  const std::vector<Lead>& leads = Leads().leads;
+  if (state.thread_index() == 0) {
+    shared_router = std::make_unique<Router>(MakeRouter(GetWorkload(40, 200)));
+  }
+  const size_t step = static_cast<size_t>(state.threads());
+  size_t i = static_cast<size_t>(state.thread_index());
+  std::vector<const Lead*> open;
+  open.reserve(kReleaseBatch);
+  for (auto _ : state) {
+    const Lead& lead = leads[i];
+    Result<Assignment> a = shared_router->Route(lead);
+    benchmark::DoNotOptimize(a);
+    open.push_back(&lead);
+    i += step;
+    if (i >= leads.size()) i -= leads.size();
+    if (open.size() == kReleaseBatch) {
+      state.PauseTiming();
+      for (const Lead* l : open) (void)shared_router->Release(l->id());
+      open.clear();
+      state.ResumeTiming();
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+  // Every thread has left the loop (it ends with a barrier).
+  if (state.thread_index() == 0) shared_router.reset();
+}
+BENCHMARK(BM_RouteThreads)->Threads(1)->Threads(2)->UseRealTime();
+
+// A retry of an already decided lead: the recorded decision comes back.
 void BM_RouteRepeated(benchmark::State& state) {
-  Router router = Router::Create(MakeRules()).value();
-  Lead lead = MakeLeads(1)[0];
+  Router router = MakeRouter(GetWorkload(40, 200));
+  const Lead& lead = Leads().leads[0];
   (void)router.Route(lead);
   for (auto _ : state) {
-    auto a = router.Route(lead);
+    Result<Assignment> a = router.Route(lead);
     benchmark::DoNotOptimize(a);
   }
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_RouteRepeated);
 
-void BM_CompileRuleSet200Reps(benchmark::State& state) {
+// Release of a decided lead (routing paused).
+void BM_Release(benchmark::State& state) {
+  const std::vector<Lead>& leads = Leads().leads;
+  Router router = MakeRouter(GetWorkload(40, 200));
+  size_t i = 0;
+  size_t routed = 0;
   for (auto _ : state) {
-    RuleSet rules = MakeRules();
+    if (i == routed) {
+      state.PauseTiming();
+      for (size_t k = 0; k < kReleaseBatch; ++k) {
+        (void)router.Route(leads[(i + k) % leads.size()]);
+      }
+      routed = i + kReleaseBatch;
+      state.ResumeTiming();
+    }
+    benchmark::DoNotOptimize(router.Release(leads[i % leads.size()].id()));
+    ++i;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Release);
+
+// The command-line program's per-lead work besides Route: parsing a JSONL
+// line into a Lead, and writing the decision line.
+void BM_ParseLead(benchmark::State& state) {
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < 4096; ++i) lines.push_back(Leads().leads[i].ToJson());
+  size_t i = 0;
+  for (auto _ : state) {
+    Result<Lead> lead = Lead::FromJson(lines[i++ & 4095]);
+    benchmark::DoNotOptimize(lead);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ParseLead);
+
+void BM_DecisionToJson(benchmark::State& state) {
+  Router router = MakeRouter(GetWorkload(40, 200));
+  std::vector<Assignment> decisions;
+  for (size_t i = 0; i < 4096; ++i) {
+    decisions.push_back(router.Route(Leads().leads[i]).value());
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    std::string line = decisions[i++ & 4095].ToJson();
+    benchmark::DoNotOptimize(line);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_DecisionToJson);
+
+// One-time cost: parse, validate and compile the rules JSON.
+void BM_CompileRuleSet(benchmark::State& state) {
+  const Workload& w = GetWorkload(static_cast<int>(state.range(0)),
+                                  static_cast<int>(state.range(1)));
+  for (auto _ : state) {
+    Result<RuleSet> rules = RuleSet::FromJson(w.rules_json);
     benchmark::DoNotOptimize(rules);
   }
 }
-BENCHMARK(BM_CompileRuleSet200Reps);
+BENCHMARK(BM_CompileRuleSet)
+    ->ArgNames({"rules", "reps"})
+    ->Args({40, 200})
+    ->Args({200, 2000})
+    ->Unit(benchmark::kMillisecond);
+
+// Live heap bytes held by `make()`'s result (glibc's mallinfo2 over every
+// arena; the benchmark runs alone on its thread).
+template <typename Make>
+double HeapBytes(Make make) {
+  size_t before = mallinfo2().uordblks;
+  auto held = make();
+  size_t after = mallinfo2().uordblks;
+  benchmark::DoNotOptimize(held);
+  return static_cast<double>(after) - static_cast<double>(before);
+}
+
+double RuleSetBytes(int rules, int reps) {
+  const Workload& w = GetWorkload(rules, reps);
+  return HeapBytes([&] { return RuleSet::FromJson(w.rules_json).value(); });
+}
+
+double RouterBytes(int rules, int reps) {
+  RuleSet set = RuleSet::FromJson(GetWorkload(rules, reps).rules_json).value();
+  return HeapBytes([&] { return Router::Create(set).value(); });
+}
+
+// Memory: the compiled RuleSet's bytes per rep (2,000 reps less 200, at 40
+// rules) and per rule (200 rules less 40, at 200 reps), the router's
+// (state store's) bytes per rep, and the 40/200 RuleSet in total.
+void BM_Memory(benchmark::State& state) {
+  double base = RuleSetBytes(40, 200);
+  double per_rep = (RuleSetBytes(40, 2000) - base) / 1800;
+  double per_rule = (RuleSetBytes(200, 200) - base) / 160;
+  double router_per_rep = (RouterBytes(40, 2000) - RouterBytes(40, 200)) / 1800;
+  for (auto _ : state) {
+  }
+  state.counters["ruleset_bytes"] = base;
+  state.counters["bytes_per_rep"] = per_rep;
+  state.counters["bytes_per_rule"] = per_rule;
+  state.counters["router_bytes_per_rep"] = router_per_rep;
+}
+BENCHMARK(BM_Memory)->Iterations(1)->Repetitions(1);
 
 }  // namespace
-}  // namespace leadroute
+}  // namespace leadroute::bench
