@@ -5,7 +5,7 @@
 PACKAGES := cmake ninja-build g++ pkg-config tzdata \
             libfmt-dev libspdlog-dev nlohmann-json3-dev \
             libgtest-dev libgmock-dev libbenchmark-dev \
-            libhowardhinnant-date-dev libcli11-dev \
+            libhowardhinnant-date-dev libcli11-dev librapidcheck-dev \
             python3 python3-jsonschema
 # Only `make fuzz` and `make check` need clang's libFuzzer.
 FUZZ_PACKAGES := clang-14 libclang-rt-14-dev libfuzzer-14-dev
@@ -23,7 +23,7 @@ SOAK_CONFIGS ?= 2000
 SOAK_LEADS ?= 5000
 # libFuzzer targets (tests/fuzz/), built with clang in their own project.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := ruleset lead accounts
+FUZZ_TARGETS := ruleset lead accounts schedule state
 FUZZ_BUILD := build/fuzz
 # Configs of the differential test under the sanitizers (each ~10x slower).
 SANITIZER_DIFF_CONFIGS ?= 40
@@ -95,8 +95,15 @@ check: deps
 	LEADROUTE_DIFF_CONFIGS=$(SANITIZER_DIFF_CONFIGS) $(MAKE) test PRESET=tsan
 	$(MAKE) fuzz FUZZ_SECONDS=10
 
-bench: build
-	$(BUILD_DIR)/bench/leadroute_bench --benchmark_min_time=0.2
+# Medians of 5 runs of each benchmark (bench/route_bench.cc), then the
+# one-line summary computed from the JSON results (bench/summary.py).
+bench: deps
+	cmake --preset $(PRESET)
+	cmake --build --preset $(PRESET) --target leadroute_bench
+	$(BUILD_DIR)/bench/leadroute_bench --benchmark_min_time=0.1 \
+	  --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+	  --benchmark_out=$(BUILD_DIR)/bench.json --benchmark_out_format=json
+	@python3 bench/summary.py $(BUILD_DIR)/bench.json
 
 clean:
 	rm -rf build

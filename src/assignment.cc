@@ -19,6 +19,8 @@ std::string Assignment::ToJson() const {
   out["decided_by"] = decided_by;
   out["fallback"] = fallback;
   if (repeated) out["repeated"] = true;
+  // Only with an SLA, so output without one keeps its keys.
+  if (due) out["due"] = FormatInstant(*due);
   return out.dump(-1, ' ', false,
                   nlohmann::ordered_json::error_handler_t::replace);
 }

@@ -2,6 +2,7 @@
 // StateStore.
 #include "leadroute/router.h"
 
+#include <array>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -10,12 +11,77 @@
 
 #include "compile/compiled_rule_set.h"
 #include "router_impl.h"
+#include "sla.h"
 #include "trip.h"
 
 LEADROUTE_NAMESPACE_BEGIN
 
 using internal::CompiledRuleSet;
 using internal::Snapshot;
+
+namespace {
+
+// kResourceExhausted: an explain could not allocate its trace.
+Status NoMemoryForTrace() {
+  return Status(StatusCode::kResourceExhausted,
+                "out of memory building the trace");
+}
+
+// A dry run of the rule chain for `lead` at `now` (claims looked up, nothing
+// recorded) with its trace; `existing` (may be null), the decision already
+// recorded, goes into the trace. nullptr when out of memory.
+std::shared_ptr<Trace> DryRunTrace(const Snapshot& snapshot, StateStore& state,
+                                   const Lead& lead, Instant now,
+                                   const Assignment* existing) noexcept {
+  try {
+    auto trace = std::make_shared<Trace>();
+    internal::TripOptions trip;
+    trip.dry_run = true;
+    trip.trace = trace.get();
+    internal::RunTrip(snapshot, state, lead, now, trip);
+    // An empty trace ran out of memory inside the trip.
+    if (trace->lead_id.empty()) return nullptr;
+    if (existing != nullptr) trace->existing = *existing;
+    return trace;
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+// A thread's cache of the snapshots it routes with, one entry per Router
+// it used recently (DESIGN.md §6: no shared reference count on the hot path).
+struct SnapshotCacheEntry {
+  uint64_t router = 0;     // Router::Impl::id; 0 = empty
+  uint64_t published = 0;  // Impl::published when `snapshot` was read
+  std::shared_ptr<const Snapshot> snapshot;
+};
+constexpr size_t kSnapshotCacheSlots = 4;
+
+}  // namespace
+
+const Snapshot& Router::Impl::Current() const noexcept {
+  thread_local std::array<SnapshotCacheEntry, kSnapshotCacheSlots> cache;
+  thread_local size_t next_victim = 0;
+  // Read the counter before the snapshot: if a Publish lands in between, the
+  // entry is tagged older than what it holds and is simply read again.
+  const uint64_t now = published.load(std::memory_order_acquire);
+  SnapshotCacheEntry* entry = nullptr;
+  for (SnapshotCacheEntry& e : cache) {
+    if (e.router == id) {
+      if (e.published == now) return *e.snapshot;
+      entry = &e;
+      break;
+    }
+  }
+  if (entry == nullptr) {
+    entry = &cache[next_victim];
+    next_victim = (next_victim + 1) % kSnapshotCacheSlots;
+  }
+  entry->snapshot = Load();
+  entry->router = id;
+  entry->published = now;
+  return *entry->snapshot;
+}
 
 Result<Router> Router::Create(RuleSet rules, RouterOptions options) {
   std::shared_ptr<StateStore> state = options.state;
@@ -40,17 +106,74 @@ Router& Router::operator=(Router&&) noexcept = default;
 Router::~Router() = default;
 
 Result<Assignment> Router::Route(const Lead& lead) noexcept {
+  return Route(lead, RouteOptions{});
+}
+
+Result<Assignment> Router::Route(const Lead& lead,
+                                 const RouteOptions& options) noexcept {
   if (lead.id().empty()) {
     return Status::InvalidArgument("the lead has no id");
   }
-  std::shared_ptr<const Snapshot> snapshot = impl_->Load();
+  // Valid until host code runs (the callbacks at the end).
+  const Snapshot& snapshot = impl_->Current();
   StateStore& state = *impl_->state;
   if (std::optional<Assignment> existing = state.Find(lead.id())) {
     existing->repeated = true;
+    internal::FillDue(*snapshot.rules, state, *existing);
+    if (options.explain) {
+      // The decision stays; the trace shows what the rules say now.
+      existing->trace = DryRunTrace(
+          snapshot, state, lead, internal::RoutingInstant(lead, *impl_->clock),
+          &*existing);
+    }
     return std::move(*existing);
   }
-  return internal::RunTrip(*snapshot, state, lead,
-                           internal::RoutingInstant(lead, *impl_->clock));
+  std::shared_ptr<Trace> trace;
+  if (options.explain) {
+    try {
+      trace = std::make_shared<Trace>();
+    } catch (...) {
+      return NoMemoryForTrace();
+    }
+  }
+  internal::TripOptions trip;
+  trip.trace = trace.get();
+  Assignment decision =
+      internal::RunTrip(snapshot, state, lead,
+                        internal::RoutingInstant(lead, *impl_->clock), trip);
+  // An empty trace ran out of memory; the decision stands without it.
+  if (trace != nullptr && !trace->lead_id.empty()) {
+    decision.trace = std::move(trace);
+  }
+  if (decision.repeated) {
+    internal::FillDue(*snapshot.rules, state, decision);
+    return decision;
+  }
+  // A new decision is the lead's first: its SLA counts from now on.
+  if (const Sla* sla = internal::SlaFor(*snapshot.rules, decision.rule_id)) {
+    decision.due = decision.routed_at + sla->respond_within;
+  }
+  impl_->NotifyRouted(decision);
+  return decision;
+}
+
+Result<Trace> Router::Explain(const Lead& lead) const {
+  if (lead.id().empty()) {
+    return Status::InvalidArgument("the lead has no id");
+  }
+  try {
+    std::shared_ptr<const Snapshot> snapshot = impl_->Load();
+    StateStore& state = *impl_->state;
+    std::optional<Assignment> existing = state.Find(lead.id());
+    if (existing) internal::FillDue(*snapshot->rules, state, *existing);
+    std::shared_ptr<Trace> trace = DryRunTrace(
+        *snapshot, state, lead, internal::RoutingInstant(lead, *impl_->clock),
+        existing ? &*existing : nullptr);
+    if (trace == nullptr) return NoMemoryForTrace();
+    return std::move(*trace);
+  } catch (...) {
+    return NoMemoryForTrace();
+  }
 }
 
 Status Router::Release(std::string_view lead_id) noexcept {
@@ -109,7 +232,9 @@ Result<Instant> Router::NextAvailable(std::string_view rep_id,
 }
 
 std::optional<Assignment> Router::Find(std::string_view lead_id) const {
-  return impl_->state->Find(lead_id);
+  std::optional<Assignment> found = impl_->state->Find(lead_id);
+  if (found) internal::FillDue(*impl_->Load()->rules, *impl_->state, *found);
+  return found;
 }
 
 RuleSet Router::rules() const noexcept {

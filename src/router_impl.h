@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <utility>
@@ -15,6 +16,7 @@
 #include "leadroute/router.h"
 #include "leadroute/state_store.h"
 #include "log.h"
+#include "sla.h"
 
 namespace leadroute::internal {
 
@@ -34,20 +36,90 @@ struct Router::Impl {
       : state(std::move(state_store)),
         clock(options.clock != nullptr ? std::move(options.clock)
                                        : SystemClock()),
-        log(options.log_level, std::move(options.log_sink)) {}
+        log(options.log_level, std::move(options.log_sink)),
+        load(options.load),
+        on_assigned(std::move(options.on_assigned)),
+        on_reassigned(std::move(options.on_reassigned)),
+        on_fallback(std::move(options.on_fallback)),
+        on_config_rejected(std::move(options.on_config_rejected)) {}
 
+  // The active snapshot, as a counted reference: for everything but Route.
   std::shared_ptr<const internal::Snapshot> Load() const noexcept {
-    return snapshot.load(std::memory_order_acquire);
+    std::lock_guard<std::mutex> lock(snapshot_mutex);
+    return snapshot;
   }
+  // The active snapshot for the hot path, without touching its reference
+  // count: a thread-local cache keyed by this Router's id holds a reference
+  // and is refreshed only when `published` moved since the thread last
+  // looked. The reference stays valid until this thread calls Current() of
+  // another Router (a cache has a few slots) or exits; so the caller must
+  // be done with it before it runs host code. A thread keeps the last
+  // snapshot it used alive until then, even after an Update.
+  const internal::Snapshot& Current() const noexcept;
+  // Makes `next` the active snapshot; routes already running finish on the
+  // one they read.
   void Publish(std::shared_ptr<const internal::Snapshot> next) noexcept {
-    snapshot.store(std::move(next), std::memory_order_release);
+    {
+      std::lock_guard<std::mutex> lock(snapshot_mutex);
+      snapshot.swap(next);
+    }
+    published.fetch_add(1, std::memory_order_release);
+    // `next` (the old snapshot) is released here, outside the lock.
   }
 
   std::shared_ptr<StateStore> state;
   std::shared_ptr<const Clock> clock;
-  std::atomic<std::shared_ptr<const internal::Snapshot>> snapshot;
-  std::mutex update_mutex;  // serialises Update/SetAccounts
+  // Unique per Router for the life of the process (never reused, unlike an
+  // address), so a thread-local cache entry cannot match a later Router.
+  const uint64_t id = NextId();
+  mutable std::mutex snapshot_mutex;  // guards `snapshot`
+  std::shared_ptr<const internal::Snapshot> snapshot;
+  std::atomic<uint64_t> published{0};  // +1 per Publish, after it
+  std::mutex update_mutex;             // serialises Update/SetAccounts
   internal::Log log;
+
+  // Calls a host callback (RouterOptions::on_*), if set. Call only after the
+  // change committed and with no lock held: the callback may re-enter the
+  // Router. A throwing callback is counted, never propagated.
+  template <typename Arg>
+  void Notify(const std::function<void(const Arg&)>& callback,
+              const Arg& arg) noexcept {
+    if (!callback) return;
+    try {
+      callback(arg);
+    } catch (...) {
+      callback_errors.fetch_add(1, std::memory_order_relaxed);
+    }
+  }
+  // A new decision by Route: on_fallback or on_assigned.
+  void NotifyRouted(const Assignment& decision) noexcept {
+    Notify(decision.fallback ? on_fallback : on_assigned, decision);
+  }
+  // A new owner by Reassign or Transfer, committed: fills in its `due`,
+  // then calls on_reassigned and, when the lead went to the fallback owner,
+  // on_fallback.
+  void Reassigned(Assignment& decision) noexcept {
+    try {
+      internal::FillDue(*Load()->rules, *state, decision);
+    } catch (...) {
+      decision.due.reset();  // out of memory copying the record
+    }
+    Notify(on_reassigned, decision);
+    if (decision.fallback) Notify(on_fallback, decision);
+  }
+
+  LoadOptions load;  // for Reload
+  std::function<void(const Assignment&)> on_assigned;
+  std::function<void(const Assignment&)> on_reassigned;
+  std::function<void(const Assignment&)> on_fallback;
+  std::function<void(const Status&)> on_config_rejected;
+  std::atomic<uint64_t> callback_errors{0};
+
+ private:
+  static uint64_t NextId() noexcept {
+    static std::atomic<uint64_t> next{1};
+    return next.fetch_add(1, std::memory_order_relaxed);
+  }
 };
 
 LEADROUTE_NAMESPACE_END

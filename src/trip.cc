@@ -2,12 +2,18 @@
 // one rep atomically in the StateStore, fall back when nothing yields.
 #include "trip.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
 #include <algorithm>
+#include <limits>
 #include <optional>
+#include <string>
 #include <utility>
 #include <vector>
 
 #include "compile/compiled_rule_set.h"
+#include "time/local_time.h"
 #include "time/schedule.h"
 
 namespace leadroute::internal {
@@ -33,6 +39,258 @@ Scratch& ThreadScratch() {
 
 enum class RuleEnd : uint8_t { kOwner, kNextRule, kFallback, kSuperseded };
 
+// --- Explain-only helpers: nothing below runs on a route without a trace.
+
+// The `when` clause that fails for a lead, readably. Each field test is
+// compiled on its own against a copy of the RuleSet's field table (every
+// field is already interned there, so slots match the lead's), which keeps
+// the semantics exactly those of CompiledCondition.
+class ClauseExplainer {
+ public:
+  ClauseExplainer(const FieldTable& fields, const LeadView& view)
+      : fields_(fields), view_(view) {}
+
+  // The first clause of `c` that fails, e.g. `score >= 80 (was 42)`; empty
+  // when `c` holds.
+  std::string FirstFailing(const Condition& c) {
+    if (Holds(c)) return {};
+    switch (c.op) {
+      case ConditionOp::kAll:
+        for (const Condition& child : c.children) {
+          if (!Holds(child)) return FirstFailing(child);
+        }
+        return {};
+      case ConditionOp::kAny: {
+        if (c.children.size() == 1) return FirstFailing(c.children[0]);
+        std::vector<std::string> parts;
+        for (const Condition& child : c.children) {
+          parts.push_back(Describe(child));
+        }
+        return fmt::format("none of [{}]", fmt::join(parts, ", "));
+      }
+      default:
+        return Describe(c);
+    }
+  }
+
+ private:
+  bool Holds(const Condition& c) {
+    switch (c.op) {
+      case ConditionOp::kAll:
+        return std::all_of(c.children.begin(), c.children.end(),
+                           [&](const Condition& x) { return Holds(x); });
+      case ConditionOp::kAny:
+        return std::any_of(c.children.begin(), c.children.end(),
+                           [&](const Condition& x) { return Holds(x); });
+      case ConditionOp::kNot:
+        return c.children.size() == 1 && !Holds(c.children[0]);
+      default: {
+        std::vector<ConfigError> errors;
+        return CompiledCondition::Compile(c, "", fields_, errors)
+            .Evaluate(view_);
+      }
+    }
+  }
+
+  // `c` with the lead's values: `employees between 200 and 1999 (was 51)`.
+  std::string Describe(const Condition& c) {
+    auto join = [&](std::string_view word) {
+      std::vector<std::string> parts;
+      for (const Condition& child : c.children) {
+        parts.push_back(Describe(child));
+      }
+      return fmt::format("({})", fmt::join(parts, word));
+    };
+    auto operand = [&](size_t k) {
+      return k < c.values.size() ? c.values[k].ToJson() : std::string("?");
+    };
+    auto list = [&] {
+      std::vector<std::string> parts;
+      for (const Value& v : c.values) parts.push_back(v.ToJson());
+      return fmt::format("[{}]", fmt::join(parts, ", "));
+    };
+    std::string test;
+    switch (c.op) {
+      case ConditionOp::kAll:
+        return join(" and ");
+      case ConditionOp::kAny:
+        return join(" or ");
+      case ConditionOp::kNot:
+        return c.children.size() == 1 ? "not " + Describe(c.children[0])
+                                      : std::string("not (?)");
+      case ConditionOp::kEq:
+        test = "== " + operand(0);
+        break;
+      case ConditionOp::kNe:
+        test = "!= " + operand(0);
+        break;
+      case ConditionOp::kIn:
+        test = "in " + list();
+        break;
+      case ConditionOp::kNotIn:
+        test = "not in " + list();
+        break;
+      case ConditionOp::kGt:
+        test = "> " + operand(0);
+        break;
+      case ConditionOp::kGte:
+        test = ">= " + operand(0);
+        break;
+      case ConditionOp::kLt:
+        test = "< " + operand(0);
+        break;
+      case ConditionOp::kLte:
+        test = "<= " + operand(0);
+        break;
+      case ConditionOp::kBetween:
+        test = fmt::format("between {} and {}", operand(0), operand(1));
+        break;
+      case ConditionOp::kExists:
+        test =
+            c.values.empty() || c.values[0].as_bool() ? "exists" : "is absent";
+        break;
+      case ConditionOp::kPrefix:
+        test = "starts with " + operand(0);
+        break;
+      case ConditionOp::kContains:
+        test = "contains " + operand(0);
+        break;
+    }
+    const Value* was = view_.lead().Find(c.field);
+    return fmt::format("{} {} (was {})", c.field, test,
+                       was == nullptr ? std::string("missing") : was->ToJson());
+  }
+
+  FieldTable fields_;
+  const LeadView& view_;
+};
+
+// The trace code of a filter that does not report its own reasons: the
+// attribute it compares (bands compare tiers), else the step's name.
+std::string_view FilterCode(std::string_view strategy) noexcept {
+  if (strategy == "bands" || strategy == "score" || strategy == "deal_value") {
+    return "tier";
+  }
+  // availability reports every other reason itself.
+  if (strategy == "availability") return "inactive";
+  return strategy;
+}
+
+std::string_view PickOrderCode(PickOrder order) noexcept {
+  switch (order) {
+    case PickOrder::kLeastRecent:
+      return "least_recent";
+    case PickOrder::kSmoothWeighted:
+      return "smooth_weighted";
+    case PickOrder::kLeastLoaded:
+      return "least_loaded";
+    case PickOrder::kLeastLoadedRatio:
+      return "least_loaded_ratio";
+    case PickOrder::kRandom:
+      return "random";
+    case PickOrder::kPreference:
+      return "preference";
+  }
+  return "";
+}
+
+std::string_view RuleEndCode(RuleEnd end) noexcept {
+  switch (end) {
+    case RuleEnd::kOwner:
+      return "owner";
+    case RuleEnd::kNextRule:
+      return "next_rule";
+    case RuleEnd::kFallback:
+      return "fallback";
+    case RuleEnd::kSuperseded:
+      return "superseded";
+  }
+  return "";
+}
+
+// Which time-based cap of `rep` stops it. A StateStore says only whether
+// all of them hold, so with several caps set this names the one with the
+// shortest period (the likeliest to be reached first).
+std::string_view CapCode(const Rep& rep) noexcept {
+  const Capacity& c = rep.capacity;
+  std::string_view code = "window_cap";
+  int shortest = std::numeric_limits<int>::max();
+  auto consider = [&](bool set, int hours, std::string_view name) {
+    if (set && hours < shortest) {
+      shortest = hours;
+      code = name;
+    }
+  };
+  if (c.max_in_window) consider(true, c.max_in_window->hours, "window_cap");
+  consider(c.max_per_day.has_value(), 24, "daily_cap");
+  consider(c.max_per_week.has_value(), 24 * 7, "weekly_cap");
+  consider(c.max_per_month.has_value(), 24 * 31, "monthly_cap");
+  return code;
+}
+
+// Why `rep` is off its schedule at `at`: `out_of_office`, `holiday` (also
+// for a block crossing midnight whose starting day is off), else
+// `off_schedule` (outside its working hours).
+std::string_view ScheduleCode(const Rep& rep, Instant at) {
+  if (!rep.schedule) return "off_schedule";
+  const Schedule& s = *rep.schedule;
+  for (const OutOfOffice& o : s.out_of_office) {
+    std::optional<Instant> from = ParseInstant(o.from);
+    std::optional<Instant> to = ParseInstant(o.to);
+    if (from && to && *from <= at && at < *to) return "out_of_office";
+  }
+  const std::string& zone_name =
+      s.time_zone.empty() ? rep.time_zone : s.time_zone;
+  const date::time_zone* zone =
+      zone_name.empty() ? nullptr : FindZone(zone_name);
+  const auto local = ToLocal(zone, at);
+  const date::local_days today = std::chrono::floor<date::days>(local);
+  const int minute = static_cast<int>((local - today).count());
+  auto day_off = [&](date::local_days day) -> std::string_view {
+    for (const OutOfOffice& o : s.out_of_office) {
+      std::optional<date::local_days> from = ParseLocalDate(o.from);
+      std::optional<date::local_days> to = ParseLocalDate(o.to);
+      if (from && to && *from <= day && day <= *to) return "out_of_office";
+    }
+    for (const std::string& h : s.holidays) {
+      if (ParseLocalDate(h) == day) return "holiday";
+    }
+    return {};
+  };
+  std::string_view today_off = day_off(today);
+  if (!today_off.empty()) return today_off;
+  // A block of yesterday running past midnight belongs to yesterday.
+  const date::local_days yesterday = today - date::days(1);
+  if (s.weekly) {
+    for (const TimeBlock& b :
+         (*s.weekly)[static_cast<size_t>(DayIndex(yesterday))]) {
+      std::optional<int> start = ParseTimeOfDay(b.start);
+      std::optional<int> end = ParseTimeOfDay(b.end);
+      if (start && end && *end <= *start && minute < *end) {
+        std::string_view off = day_off(yesterday);
+        if (!off.empty()) return off;
+      }
+    }
+  }
+  return "off_schedule";
+}
+
+// Whether `rep` belongs to `pool` as configured, active or not.
+bool InConfiguredPool(const Pool& pool, const Rep& rep) {
+  if (pool.teams.empty() && pool.reps.empty()) return true;
+  if (std::find(pool.reps.begin(), pool.reps.end(), rep.id) !=
+      pool.reps.end()) {
+    return true;
+  }
+  for (const std::string& team : rep.teams) {
+    if (std::find(pool.teams.begin(), pool.teams.end(), team) !=
+        pool.teams.end()) {
+      return true;
+    }
+  }
+  return false;
+}
+
 // One lead's trip through the chain; the StepContext the steps see.
 class Trip final : public StepContext {
  public:
@@ -43,10 +301,14 @@ class Trip final : public StepContext {
         state_(state),
         scratch_(scratch),
         view_(lead, BindSlots(lead, *snapshot.rules, scratch)),
-        now_(now) {
+        now_(now),
+        lead_(&lead),
+        replace_(options.replace) {
     draft_.lead_id = lead.id();
     draft_.generation = snapshot.generation;
     draft_.routed_at = now;
+    dry_run_ = options.dry_run;
+    trace_ = options.trace;
     if (!options.excluded.empty()) {
       scratch_.excluded = CandidateSet(rules_.roster->size());
       for (const std::string& id : options.excluded) {
@@ -61,14 +323,23 @@ class Trip final : public StepContext {
 
   // Walks the rules; the decision is in `result()` afterwards.
   void Run() noexcept {
+    if (trace_ != nullptr) NoteStart();
     for (const CompiledRule& rule : rules_.rules) {
-      if (!rule.active.Contains(now_) || !rule.when.Evaluate(view_)) continue;
+      const bool in_window = rule.active.Contains(now_);
+      const bool applies = in_window && rule.when.Evaluate(view_);
+      if (trace_ != nullptr) NoteRule(rule, in_window, applies);
+      if (!applies) continue;
       rule_ = &rule;
-      switch (RunRule(rule)) {
+      const RuleEnd end = RunRule(rule);
+      if (trace_ != nullptr) NoteRuleEnd(end);
+      switch (end) {
         case RuleEnd::kOwner:
         case RuleEnd::kSuperseded:
           return;
         case RuleEnd::kFallback:
+          if (trace_ != nullptr) {
+            NoteFallback(fallback_requested_ ? "when_nobody" : "on_empty");
+          }
           Fallback(rule.id);
           return;
         case RuleEnd::kNextRule:
@@ -76,7 +347,22 @@ class Trip final : public StepContext {
       }
     }
     rule_ = nullptr;
+    if (trace_ != nullptr) NoteFallback("no_rule_yielded");
     Fallback("");
+  }
+
+  // Completes the trace with the decision; empties it when building it ran
+  // out of memory.
+  void FinishTrace() noexcept {
+    if (trace_ == nullptr) return;
+    Traced([&] {
+      trace_->owner = draft_.owner;
+      trace_->rule_id = draft_.rule_id;
+      trace_->decided_by = draft_.decided_by;
+      trace_->fallback = draft_.fallback;
+      if (draft_.repeated) trace_->existing = draft_;
+    });
+    if (trace_failed_) *trace_ = Trace{};
   }
 
   Assignment& result() noexcept { return draft_; }
@@ -103,7 +389,11 @@ class Trip final : public StepContext {
     request.seed = rule_->seed;
     request.decision = &draft_;
     request.at = now_;
-    ClaimResult claim = state_.Claim(request);
+    request.lead = lead_;
+    request.replace = replace_;
+    if (trace_ != nullptr) NoteClaimStart(request);
+    ClaimResult claim = dry_run_ ? PeekClaim(request) : state_.Claim(request);
+    if (trace_ != nullptr) NoteClaimEnd(request, claim);
     switch (claim.outcome) {
       case ClaimResult::Outcome::kClaimed:
         draft_.owner = Owner::Rep(rules_.roster->id(claim.rep));
@@ -127,6 +417,11 @@ class Trip final : public StepContext {
   bool OnSchedule(RepIndex rep) const noexcept override {
     return rep < rules_.schedules.size() &&
            rules_.schedules[rep].Contains(now_);
+  }
+  bool tracing() const noexcept override { return tracing_step_; }
+  void Eliminate(RepIndex rep, std::string_view code) noexcept override {
+    if (!tracing_step_ || rep >= codes_.size()) return;
+    Traced([&] { codes_[rep] = code; });
   }
 
  private:
@@ -157,6 +452,7 @@ class Trip final : public StepContext {
   RuleEnd RunRule(const CompiledRule& rule) noexcept {
     CandidateSet& candidates = scratch_.candidates;
     StartFrom(rule.pool);
+    if (trace_ != nullptr) NotePool(rule);
     scratch_.relaxed.assign(rule.steps.size(), 0);
     fallback_requested_ = false;
     size_t j = 0;
@@ -171,7 +467,8 @@ class Trip final : public StepContext {
       }
       if (j == rule.steps.size()) {
         deciding_step_ = kDefaultPicker;
-        RepIndex rep = Claim(candidates, ClaimPolicy{});
+        RepIndex rep = trace_ == nullptr ? Claim(candidates, ClaimPolicy{})
+                                         : TracedDefaultClaim(rule);
         if (superseded_) return RuleEnd::kSuperseded;
         if (rep != kNoRep) return RuleEnd::kOwner;
         candidates.Clear();  // everyone at capacity: as if a filter emptied
@@ -179,7 +476,9 @@ class Trip final : public StepContext {
       }
       const CompiledStep& step = rule.steps[j];
       deciding_step_ = step.strategy_name;
-      StepResult result = step.strategy->Apply(view_, candidates, *this);
+      StepResult result = trace_ == nullptr
+                              ? step.strategy->Apply(view_, candidates, *this)
+                              : TracedApply(rule, j);
       if (superseded_) return RuleEnd::kSuperseded;
       switch (result.outcome) {
         case StepResult::Outcome::kClaimed:
@@ -192,8 +491,12 @@ class Trip final : public StepContext {
           if (result.rep < candidates.size() && candidates.test(result.rep)) {
             RepIndex preferred = result.rep;
             ClaimPolicy policy{PickOrder::kPreference, {&preferred, 1}};
-            if (Claim(candidates, policy) != kNoRep) return RuleEnd::kOwner;
+            RepIndex claimed = Claim(candidates, policy);
+            if (trace_ != nullptr) NoteResolved(result.rep, true, claimed);
+            if (claimed != kNoRep) return RuleEnd::kOwner;
             if (superseded_) return RuleEnd::kSuperseded;
+          } else if (trace_ != nullptr) {
+            NoteResolved(result.rep, false, kNoRep);
           }
           ++j;  // the named owner is not eligible: the rule goes on
           break;
@@ -232,6 +535,7 @@ class Trip final : public StepContext {
         if (step.kind != StrategyKind::kFilter || scratch_.relaxed[s]) continue;
         (void)step.strategy->Apply(view_, candidates, *this);
       }
+      if (trace_ != nullptr) NoteRelax(rule, undo);
       if (!candidates.empty()) {
         // Someone is eligible after all: an availability step that emptied
         // the set while recomputing does not send the lead to the fallback.
@@ -246,11 +550,307 @@ class Trip final : public StepContext {
     draft_.rule_id = rule_id;
     draft_.decided_by = kFallback;
     draft_.fallback = true;
-    ClaimResult recorded = state_.Record(draft_);
+    if (dry_run_) return;  // Explain records nothing
+    ClaimResult recorded = state_.Record(draft_, lead_, replace_);
     if (recorded.outcome == ClaimResult::Outcome::kAlreadyDecided) {
       Supersede(std::move(recorded.existing));
     }
   }
+
+  // Tracing: runs only with a trace (trace_ != nullptr). Building the trace
+  // allocates; Traced() turns running out of memory into an empty trace
+  // (FinishTrace), never a throw.
+  template <typename Fn>
+  void Traced(Fn&& fn) noexcept {
+    if (trace_failed_) return;
+    try {
+      fn();
+    } catch (...) {
+      trace_failed_ = true;
+    }
+  }
+
+  std::string RepId(RepIndex rep) const {
+    return std::string(rules_.roster->id(rep));
+  }
+  size_t RuleIndex(const CompiledRule& rule) const noexcept {
+    return static_cast<size_t>(&rule - rules_.rules.data());
+  }
+  TraceStep* LastStep() noexcept {
+    if (trace_->rules.empty() || trace_->rules.back().steps.empty()) {
+      return nullptr;
+    }
+    return &trace_->rules.back().steps.back();
+  }
+
+  void NoteStart() noexcept {
+    Traced([&] {
+      trace_->lead_id = draft_.lead_id;
+      trace_->at = now_;
+      trace_->generation = draft_.generation;
+      trace_->config_hash = rules_.hash;
+      trace_->dry_run = dry_run_;
+      codes_.assign(rules_.roster->size(), std::string());
+    });
+  }
+
+  void NoteRule(const CompiledRule& rule, bool in_window,
+                bool applies) noexcept {
+    Traced([&] {
+      const size_t index = RuleIndex(rule);
+      leadroute::TraceRule& tried = trace_->rules.emplace_back();
+      tried.id = rule.id;
+      tried.path = fmt::format("/rules/{}", index);
+      if (!in_window) {
+        tried.status = "outside_window";
+      } else if (!applies) {
+        tried.status = "condition_false";
+        // One per trip: it copies the RuleSet's field table.
+        if (!explainer_) explainer_.emplace(rules_.fields, view_);
+        tried.failed_clause =
+            explainer_->FirstFailing(rules_.config.rules[index].when);
+      } else {
+        tried.status = "matched";
+      }
+    });
+  }
+
+  void NoteRuleEnd(RuleEnd end) noexcept {
+    Traced([&] {
+      if (!trace_->rules.empty())
+        trace_->rules.back().outcome = RuleEndCode(end);
+    });
+  }
+
+  void NoteFallback(std::string_view reason) noexcept {
+    Traced([&] { trace_->fallback_reason = reason; });
+  }
+
+  // The candidates the rule starts from, and why each other rep is not.
+  void NotePool(const CompiledRule& rule) noexcept {
+    Traced([&] {
+      const size_t index = RuleIndex(rule);
+      const Pool& pool = rules_.config.rules[index].pool;
+      const CandidateSet& candidates = scratch_.candidates;
+      TraceStep& event = trace_->rules.back().steps.emplace_back();
+      event.action = "pool";
+      event.index = rule.steps.size();
+      event.strategy = "pool";
+      event.kind = "pool";
+      event.path = fmt::format("/rules/{}/pool", index);
+      event.before = rules_.roster->size();
+      event.after = candidates.count();
+      event.outcome = "narrowed";
+      for (RepIndex i = 0; i < rules_.roster->size(); ++i) {
+        if (candidates.test(i)) continue;
+        const Rep& rep = rules_.roster->rep(i);
+        std::string_view code = "not_in_pool";
+        if (rule.pool.test(i)) {
+          code = "excluded";
+        } else if (!rep.active && InConfiguredPool(pool, rep)) {
+          code = "inactive";
+        }
+        event.eliminated.push_back({rep.id, std::string(code)});
+      }
+    });
+  }
+
+  // Why a claim could not take `rep`: its max_open, else a time-based cap.
+  std::string_view ClaimFailCode(RepIndex rep) const noexcept {
+    const Rep& config = rules_.roster->rep(rep);
+    if (config.capacity.max_open &&
+        Status(rep).open >= *config.capacity.max_open) {
+      return "at_capacity";
+    }
+    if (!UnderTimeCaps(rep)) return CapCode(config);
+    return "at_capacity";  // another route filled it since
+  }
+
+  // The reason code for `rep`, removed by the step just run.
+  std::string_view EliminationCode(RepIndex rep, std::string_view strategy,
+                                   StrategyKind kind) const {
+    const std::string& reported = codes_[rep];
+    if (reported == "off_schedule") {
+      return ScheduleCode(rules_.roster->rep(rep), now_);
+    }
+    if (reported == "time_cap") return CapCode(rules_.roster->rep(rep));
+    if (!reported.empty()) return reported;
+    if (kind == StrategyKind::kPicker) return ClaimFailCode(rep);
+    return FilterCode(strategy);
+  }
+
+  // Prepares for a traced step: remembers the candidates before it.
+  void BeginStep(CandidateSet& before) noexcept {
+    Traced([&] {
+      before = scratch_.candidates;
+      std::fill(codes_.begin(), codes_.end(), std::string());
+      pick_.reset();
+    });
+  }
+
+  // Appends the "apply" event of a step that took the candidates from
+  // `before` to the current ones.
+  void NoteApply(size_t index, std::string_view strategy, StrategyKind kind,
+                 std::string_view path, const CandidateSet& before,
+                 std::string_view outcome, RepIndex resolved) noexcept {
+    Traced([&] {
+      const CandidateSet& after = scratch_.candidates;
+      TraceStep& event = trace_->rules.back().steps.emplace_back();
+      event.action = "apply";
+      event.index = index;
+      event.strategy = strategy;
+      event.kind = StrategyKindName(kind);
+      event.path = path;
+      event.before = before.count();
+      event.after = after.count();
+      event.outcome = outcome;
+      if (resolved < rules_.roster->size()) event.resolved = RepId(resolved);
+      before.ForEach([&](RepIndex i) {
+        if (after.test(i)) return;
+        event.eliminated.push_back(
+            {RepId(i), std::string(EliminationCode(i, strategy, kind))});
+      });
+      event.pick = std::move(pick_);
+      pick_.reset();
+    });
+  }
+
+  StepResult TracedApply(const CompiledRule& rule, size_t j) noexcept {
+    const CompiledStep& step = rule.steps[j];
+    CandidateSet before;
+    BeginStep(before);
+    tracing_step_ = !trace_failed_;
+    StepResult result = step.strategy->Apply(view_, scratch_.candidates, *this);
+    tracing_step_ = false;
+    std::string_view outcome;
+    switch (result.outcome) {
+      case StepResult::Outcome::kNarrowed:
+        outcome = step.kind == StrategyKind::kPicker ? "nobody" : "narrowed";
+        break;
+      case StepResult::Outcome::kPassed:
+        outcome = "passed";
+        break;
+      case StepResult::Outcome::kResolved:
+        outcome = "resolved";
+        break;
+      case StepResult::Outcome::kClaimed:
+        outcome = result.rep != kNoRep && !draft_.owner.id.empty() ? "claimed"
+                                                                   : "nobody";
+        break;
+    }
+    if (superseded_) outcome = "superseded";
+    NoteApply(
+        j, step.strategy_name, step.kind, step.path, before, outcome,
+        result.outcome == StepResult::Outcome::kResolved ? result.rep : kNoRep);
+    return result;
+  }
+
+  // The implicit round robin of a rule whose steps have no picker.
+  RepIndex TracedDefaultClaim(const CompiledRule& rule) noexcept {
+    CandidateSet before;
+    BeginStep(before);
+    RepIndex rep = Claim(scratch_.candidates, ClaimPolicy{});
+    std::string_view outcome = "claimed";
+    if (superseded_) {
+      outcome = "superseded";
+    } else if (rep == kNoRep) {
+      outcome = "nobody";
+      scratch_.candidates.Clear();  // as RunRule does next
+    }
+    NoteApply(rule.steps.size(), kDefaultPicker, StrategyKind::kPicker,
+              fmt::format("/rules/{}", RuleIndex(rule)), before, outcome,
+              kNoRep);
+    return rep;
+  }
+
+  // A resolver named `named`: whether it was a candidate and who the claim
+  // took (kNoRep: nobody).
+  void NoteResolved(RepIndex named, bool candidate, RepIndex claimed) noexcept {
+    Traced([&] {
+      TraceStep* event = LastStep();
+      if (event == nullptr) return;
+      if (superseded_) {
+        event->outcome = "superseded";
+      } else if (claimed != kNoRep) {
+        event->outcome = "claimed";
+      } else if (!candidate) {
+        event->note = "not_a_candidate";
+      } else {
+        event->note = ClaimFailCode(named);
+      }
+      if (pick_) event->pick = std::move(pick_);
+      pick_.reset();
+    });
+  }
+
+  void NoteRelax(const CompiledRule& rule, size_t undone) noexcept {
+    Traced([&] {
+      const CompiledStep& step = rule.steps[undone];
+      TraceStep& event = trace_->rules.back().steps.emplace_back();
+      event.action = "relax";
+      event.index = undone;
+      event.strategy = step.strategy_name;
+      event.kind = StrategyKindName(step.kind);
+      event.path = step.path;
+      event.before = 0;  // a rule relaxes when its candidates ran out
+      event.after = scratch_.candidates.count();
+      event.outcome = "relaxed";
+    });
+  }
+
+  // The rep the claim `request` would take with `chosen` removed.
+  std::string RunnerUp(const ClaimRequest& request, RepIndex chosen) const {
+    if (chosen == kNoRep || request.candidates == nullptr ||
+        request.policy.order == PickOrder::kPreference) {
+      return {};
+    }
+    CandidateSet rest = *request.candidates;
+    rest.reset(chosen);
+    ClaimRequest without = request;
+    without.candidates = &rest;
+    RepIndex next = state_.Peek(without);
+    return next == kNoRep ? std::string() : RepId(next);
+  }
+
+  // Before a claim: what it is expected to pick and the runner-up, both
+  // looked up before the claim changes the rotation.
+  void NoteClaimStart(const ClaimRequest& request) noexcept {
+    Traced([&] {
+      pick_.emplace();
+      pick_->order = PickOrderCode(request.policy.order);
+      expected_ = state_.Peek(request);
+      pick_->runner_up = RunnerUp(request, expected_);
+    });
+  }
+
+  void NoteClaimEnd(const ClaimRequest& request,
+                    const ClaimResult& claim) noexcept {
+    Traced([&] {
+      if (!pick_ || claim.outcome != ClaimResult::Outcome::kClaimed) return;
+      pick_->rep = RepId(claim.rep);
+      // Another route claimed in between: name the runner-up of this pick.
+      if (claim.rep != expected_)
+        pick_->runner_up = RunnerUp(request, claim.rep);
+    });
+  }
+
+  // Router::Explain's claim: the rep Claim would pick, with no state change.
+  ClaimResult PeekClaim(const ClaimRequest& request) const noexcept {
+    ClaimResult result;
+    result.rep = state_.Peek(request);
+    if (result.rep != kNoRep) result.outcome = ClaimResult::Outcome::kClaimed;
+    return result;
+  }
+
+  // Tracing state; untouched by a route without a trace.
+  Trace* trace_ = nullptr;
+  bool dry_run_ = false;
+  bool tracing_step_ = false;       // inside a traced filter's Apply
+  bool trace_failed_ = false;       // building the trace ran out of memory
+  std::vector<std::string> codes_;  // Eliminate's codes by rep, this step
+  std::optional<TracePick> pick_;   // the claim of the step being traced
+  RepIndex expected_ = kNoRep;      // Peek's pick before the claim
+  std::optional<ClauseExplainer> explainer_;  // built by the first NoteRule
 
   const Snapshot& snapshot_;
   const CompiledRuleSet& rules_;
@@ -264,6 +864,8 @@ class Trip final : public StepContext {
   bool fallback_requested_ = false;
   Assignment draft_;
   Instant now_;
+  const Lead* lead_;            // kept in the record
+  const Replacement* replace_;  // TripOptions::replace
 };
 
 }  // namespace
@@ -273,6 +875,7 @@ Assignment RunTrip(const Snapshot& snapshot, StateStore& state,
                    const TripOptions& options) noexcept {
   Trip trip(snapshot, state, lead, ThreadScratch(), now, options);
   trip.Run();
+  trip.FinishTrace();
   return std::move(trip.result());
 }
 

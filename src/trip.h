@@ -11,6 +11,7 @@
 #include "leadroute/clock.h"
 #include "leadroute/lead.h"
 #include "leadroute/state_store.h"
+#include "leadroute/trace.h"
 #include "router_impl.h"
 
 namespace leadroute::internal {
@@ -20,6 +21,15 @@ struct TripOptions {
   // Rep ids that may not own the lead (previous owners and decliners on a
   // reassignment). Removed from every rule's pool; unknown ids are ignored.
   std::span<const std::string> excluded{};
+  // Non-null (Router::Reassign): the decision replaces the lead's current
+  // one if the record's version still matches (StateStore::Claim).
+  const Replacement* replace = nullptr;
+  // Router::Explain: every claim is looked up with StateStore::Peek instead
+  // of made, and neither a decision nor a fallback is recorded.
+  bool dry_run = false;
+  // Non-null: the trip fills in this trace (everything but the fields the
+  // Router knows: `existing`). Null, the default, costs one branch per step.
+  Trace* trace = nullptr;
 };
 
 // Routes `lead` at instant `now` through `snapshot` and records the decision

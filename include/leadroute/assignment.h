@@ -3,6 +3,8 @@
 #define LEADROUTE_ASSIGNMENT_H_
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 
 #include "leadroute/clock.h"
@@ -11,6 +13,8 @@
 #include "leadroute/version.h"
 
 LEADROUTE_NAMESPACE_BEGIN
+
+struct Trace;  // leadroute/trace.h
 
 struct Assignment {
   std::string lead_id{};
@@ -27,9 +31,18 @@ struct Assignment {
   // The routing instant of this decision (the lead's `created_at`, else the
   // clock's now; for a reassignment, the clock's now).
   Instant routed_at{};
+  // The current owner's response deadline from the SLA of the deciding rule
+  // (or `settings.sla`); nullopt without an SLA. Filled in by the Router
+  // (`Route`, `Find`, `Due`), not kept by the StateStore.
+  std::optional<Instant> due{};
+  // Why this owner (leadroute/trace.h): set only by a route asked to
+  // explain (`RouteOptions::explain`); null otherwise. Never stored with
+  // the decision.
+  std::shared_ptr<const Trace> trace{};
 
   // One line of JSON: {"lead_id":..,"owner":..,"owner_kind":..,"rule":..,
-  // "decided_by":..,"fallback":..}.
+  // "decided_by":..,"fallback":..}, plus "repeated" on a retry and "due"
+  // (RFC 3339) when an SLA applies.
   LEADROUTE_EXPORT std::string ToJson() const;
 };
 

@@ -18,6 +18,7 @@
 #include "leadroute/steps.h"
 #include "leadroute/strategy.h"
 #include "leadroute/team.h"
+#include "leadroute/trace.h"
 #include "leadroute/value.h"
 #include "leadroute/version.h"
 

@@ -10,7 +10,10 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "leadroute/account_directory.h"
 #include "leadroute/assignment.h"
@@ -21,6 +24,7 @@
 #include "leadroute/rule_set.h"
 #include "leadroute/state_store.h"
 #include "leadroute/status.h"
+#include "leadroute/trace.h"
 #include "leadroute/version.h"
 
 LEADROUTE_NAMESPACE_BEGIN
@@ -40,6 +44,47 @@ struct RouterOptions {
   // go to `log_sink`; routing itself never logs.
   LogLevel log_level = LogLevel::kWarn;
   std::function<void(LogLevel, std::string_view)> log_sink{};
+
+  // How `Reload` and `ReloadFile` compile a new RuleSet (e.g. the host's
+  // strategy registry, which must outlive the Router). Default: built-ins.
+  LoadOptions load{};
+
+  // Callbacks (docs/lifecycle.md#callbacks), each optional. They run on the
+  // thread that made the change, after it is committed to the StateStore and
+  // with no Router or store lock held, so they may call back into the
+  // Router. An exception thrown by one is caught and counted
+  // (`Router::callback_errors`); the operation still succeeds. A repeated
+  // (idempotent) route calls none.
+  //
+  // A new decision by a rule (`Route`).
+  std::function<void(const Assignment&)> on_assigned{};
+  // A new owner for an open lead (`Reassign`, `Transfer`): the new decision.
+  std::function<void(const Assignment&)> on_reassigned{};
+  // A new decision that went to the fallback owner, from `Route` or
+  // `Reassign` (called instead of `on_assigned`, after `on_reassigned`).
+  std::function<void(const Assignment&)> on_fallback{};
+  // `Reload` or `ReloadFile` rejected a config; the Status lists every error.
+  std::function<void(const Status&)> on_config_rejected{};
+};
+
+// An open lead whose SLA escalation step is due (`Router::Due`).
+struct DueEscalation {
+  Assignment assignment{};  // the current decision, `due` filled in
+  EscalationStep next{};    // the step to run now
+  // Who takes the lead for kTeamLead, kTransfer and kFallback; empty for
+  // kReassign (the rules choose). A kTeamLead whose owner has no team with a
+  // lead targets the fallback owner.
+  Owner target{};
+  Instant due{};  // when `next` became due: first routing + `next.after`
+  int level = 0;  // escalation steps already behind the lead (0: none)
+};
+
+// How one `Router::Route` call runs. Plain aggregate.
+struct RouteOptions {
+  // Builds a trace of the decision (`Assignment::trace`, leadroute/trace.h).
+  // Default false: a route without it pays one branch per step. On, it
+  // allocates the trace and looks up each claim's runner-up in the store.
+  bool explain = false;
 };
 
 class LEADROUTE_EXPORT Router {
@@ -57,10 +102,78 @@ class LEADROUTE_EXPORT Router {
   // returns the first decision with `repeated` set, counting once.
   // Never throws; allocates only the returned strings.
   Result<Assignment> Route(const Lead& lead) noexcept;
+  // The same, with options. With `options.explain`, the Assignment carries
+  // the trace of this route (`Assignment::trace`); for a lead id decided
+  // before, the trace shows what the rules would decide now and names the
+  // recorded decision (`Trace::existing`), which stays. kResourceExhausted
+  // only when the trace cannot be allocated before routing.
+  Result<Assignment> Route(const Lead& lead,
+                           const RouteOptions& options) noexcept;
+
+  // What routing `lead` now would decide, and why, changing no state: a dry
+  // run of the rule chain where every claim is looked up
+  // (`StateStore::Peek`) instead of made and no decision or fallback is
+  // recorded. For a lead id decided before, `Trace::existing` holds that
+  // decision. kInvalidArgument for a lead without an id;
+  // kResourceExhausted when the trace cannot be allocated. A later Route
+  // may decide differently when other routes claim in between.
+  Result<Trace> Explain(const Lead& lead) const;
 
   // The lead was closed or converted: forgets its decision and frees the
   // owner's load. kNotFound for an unknown lead id.
   Status Release(std::string_view lead_id) noexcept;
+
+  // Lifecycle (docs/lifecycle.md; src/router_lifecycle.cc).
+  //
+  // Routes the open lead `lead_id` again with the current RuleSet at the
+  // clock's now, never to its current owner, an earlier owner or a decliner
+  // (LeadRecord::excluded); the fallback when nobody else is eligible. The
+  // current owner's load goes down, the new one's up, in one atomic step.
+  // kNotFound for an unknown lead; kFailedPrecondition when it was recorded
+  // without the lead (the store's Record without a Lead). Under a race with
+  // another replacement, retries a few times and then returns the current
+  // decision with `repeated` set.
+  Result<Assignment> Reassign(std::string_view lead_id,
+                              ChangeReason reason) noexcept;
+  // Makes rep `rep_id` the owner of `lead_id` (an administrator's choice:
+  // caps are not checked). kNotFound for an unknown lead or a rep not in the
+  // current RuleSet; kFailedPrecondition for an inactive rep.
+  Result<Assignment> Transfer(std::string_view lead_id,
+                              std::string_view rep_id) noexcept;
+  // The host's truth for a rep's open load. kInvalidArgument when negative.
+  Status Reconcile(std::string_view rep_id, int32_t open_count) noexcept;
+  // The host's truth for the claim instants a rep's time-based caps count.
+  Status SetClaimHistory(std::string_view rep_id,
+                         std::span<const Instant> claims) noexcept;
+  // The open leads rep `rep_id` owns, sorted.
+  std::vector<std::string> OrphanedLeads(std::string_view rep_id) const;
+  // The open leads whose owner is a rep that is not an active rep of the
+  // current RuleSet (removed or deactivated by Update), sorted.
+  std::vector<std::string> OrphanedLeads() const;
+  // Writes the state store's snapshot to `path` atomically (temp file in the
+  // same directory, fsync, rename, fsync of the directory): the file is
+  // always either the old or the new snapshot. Errors name the path.
+  Status SaveState(const std::string& path) const;
+  // Replaces the live state with the snapshot in `path`; on any error the
+  // state is left as it was.
+  Status LoadState(const std::string& path);
+
+  // SLA, callbacks and reload (docs/lifecycle.md; src/router_sla.cc).
+  //
+  // Every open lead whose next SLA escalation step is due at `now`, ordered
+  // by due time (then lead id). The host runs each step on its own timer:
+  // kReassign: `Reassign(lead, ChangeReason::kSlaMissed)`; otherwise
+  // `Transfer(lead, target)`. Reads the records under the store's lock;
+  // O(open leads), not for the hot path.
+  std::vector<DueEscalation> Due(Instant now) const;
+  // Compiles `rules_json` with `RouterOptions::load` and, when it loads,
+  // swaps it in as `Update` does. On failure the active RuleSet stays, the
+  // returned kInvalidArgument (kNotFound for an unreadable file) lists every
+  // error, and `on_config_rejected` is called with it.
+  Status Reload(std::string_view rules_json) noexcept;
+  Status ReloadFile(const std::string& path) noexcept;
+  // How many callbacks threw so far.
+  uint64_t callback_errors() const noexcept;
 
   // Sets a rep's presence (read by the `availability` strategy).
   // kNotFound when no rep has that id in the current RuleSet.

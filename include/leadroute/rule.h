@@ -3,6 +3,7 @@
 #ifndef LEADROUTE_RULE_H_
 #define LEADROUTE_RULE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -57,6 +58,37 @@ struct ActiveWindow {
   std::vector<TimeBlock> hours{};
 };
 
+// What an SLA escalation step does to a lead whose owner missed the SLA.
+// The Router only reports due steps (`Router::Due`); the host runs them.
+enum class EscalationAction : uint8_t {
+  kReassign,  // route again in the same rules, excluding earlier owners:
+              // `Router::Reassign(lead, ChangeReason::kSlaMissed)`
+  kTeamLead,  // transfer to the `lead` of the owner's team
+  kTransfer,  // transfer to the rep `EscalationStep::to`
+  kFallback,  // transfer to the RuleSet's fallback owner
+};
+
+// "reassign", "team_lead", "transfer" or "fallback".
+LEADROUTE_EXPORT std::string_view EscalationActionName(
+    EscalationAction action) noexcept;
+
+// One escalation: what happens once `after` has passed since the lead's
+// first routing.
+struct EscalationStep {
+  std::chrono::seconds after{};  // > 0; strictly increasing within an SLA
+  EscalationAction action = EscalationAction::kReassign;
+  std::string to{};  // kTransfer only: the rep id that takes the lead
+};
+
+// A response-time agreement: the first owner must act within
+// `respond_within` of the lead's first routing; when nobody did, the
+// `escalate` steps fire in order, each `after` its delay from the first
+// routing (not from the latest owner change). docs/config.md#sla.
+struct Sla {
+  std::chrono::seconds respond_within{};  // > 0
+  std::vector<EscalationStep> escalate{};
+};
+
 struct Rule {
   std::string id{};  // unique within the RuleSet; reported in decisions
   Condition when{};  // default: always
@@ -68,6 +100,8 @@ struct Rule {
   OnEmpty on_empty = OnEmpty::kNextRule;
   // nullopt: always active.
   std::optional<ActiveWindow> active{};
+  // The SLA of the leads this rule decides; nullopt: `settings.sla`.
+  std::optional<Sla> sla{};
   std::string description{};  // free text for people; not used in routing
 };
 

@@ -36,6 +36,9 @@ struct RuleSetSettings {
   uint64_t seed = 0;
   // IANA zone of the rules' active windows. Empty: UTC.
   std::string time_zone{};
+  // The SLA of every rule without its own, and of fallback decisions.
+  // nullopt: no SLA (decisions have no `due`).
+  std::optional<Sla> sla{};
 };
 
 // The plain-data form of a RuleSet, as in the JSON format (docs/config.md).

@@ -8,15 +8,19 @@
 #define LEADROUTE_STATE_STORE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "leadroute/assignment.h"
 #include "leadroute/candidate_set.h"
 #include "leadroute/clock.h"
 #include "leadroute/export.h"
+#include "leadroute/lead.h"
 #include "leadroute/rep.h"
 #include "leadroute/roster.h"
 #include "leadroute/status.h"
@@ -42,6 +46,51 @@ enum class PickOrder : uint8_t {
   kPreference,        // the first rep of `preference` that is under its cap
 };
 
+// Why a lead changed owner after its first decision.
+enum class ChangeReason : uint8_t {
+  kDeclined,     // the owner declined the lead
+  kSlaMissed,    // the owner did not act within the SLA
+  kOwnerLeft,    // the owner left (removed, deactivated)
+  kManual,       // an administrator asked for a new owner
+  kTransferred,  // an administrator named the new owner (Transfer)
+};
+
+// "declined", "sla_missed", "owner_left", "manual", "transferred".
+LEADROUTE_EXPORT std::string_view ChangeReasonName(
+    ChangeReason reason) noexcept;
+// The reason named `name` (as ChangeReasonName spells it), else nullopt.
+LEADROUTE_EXPORT std::optional<ChangeReason> ParseChangeReason(
+    std::string_view name) noexcept;
+
+// One earlier owner of a lead.
+struct OwnerChange {
+  Owner from{};  // the owner the lead was taken from
+  ChangeReason reason = ChangeReason::kManual;
+  Instant at{};  // when it changed (the clock's now)
+  friend bool operator==(const OwnerChange&, const OwnerChange&) = default;
+};
+
+// Everything the store keeps for one open lead.
+struct LeadRecord {
+  Assignment decision{};  // the current decision
+  // 1 for the first decision, +1 per replacement (reassign, transfer).
+  uint64_t version = 0;
+  std::vector<OwnerChange> history{};  // earlier owners, oldest first
+  // Rep ids that may never get this lead again: previous owners taken away
+  // by a reassignment (every reason but kTransferred) and decliners.
+  std::vector<std::string> excluded{};
+  // The lead as routed, so that it can be routed again by id; nullptr when
+  // the decision was recorded without one.
+  std::shared_ptr<const Lead> lead{};
+};
+
+// Asks Claim or Record to replace the lead's current decision instead of
+// refusing when one exists: compare-and-swap on the record's version.
+struct Replacement {
+  uint64_t version = 0;  // the LeadRecord::version the caller read
+  ChangeReason reason = ChangeReason::kManual;
+};
+
 struct ClaimPolicy {
   PickOrder order = PickOrder::kLeastRecent;
   std::span<const RepIndex> preference{};  // kPreference only
@@ -60,19 +109,32 @@ struct ClaimRequest {
   // The decision to record; Claim fills in `owner`.
   const Assignment* decision = nullptr;
   // The routing instant (the lead's `created_at`, else the clock's now):
-  // the time the claim counts at for time-based caps.
+  // the time the claim counts at for time-based caps; on a replacement also
+  // the instant of the owner change.
   Instant at{};
+  // The lead, kept in the record (copied only when a decision is recorded).
+  // Optional: nullptr records no lead.
+  const Lead* lead = nullptr;
+  // Non-null: replace the lead's current decision if its version still
+  // matches (see StateStore::Claim).
+  const Replacement* replace = nullptr;
 };
 
 struct ClaimResult {
   enum class Outcome : uint8_t {
-    kClaimed,         // `rep` now owns the lead; its load went up by one
-    kNobody,          // every candidate was at capacity; nothing changed
-    kAlreadyDecided,  // the lead id already has a decision: `existing`
+    kClaimed,  // `rep` now owns the lead; its load went up by one
+    kNobody,   // every candidate was at capacity; nothing changed
+    // The lead id already has a decision: `existing`. On a replacement:
+    // the record's version no longer matches (`existing` is the current
+    // decision) or the record is gone (`existing.lead_id` is empty).
+    kAlreadyDecided,
   };
   Outcome outcome = Outcome::kNobody;
   RepIndex rep = kNoRep;
   Assignment existing{};
+  // kClaimed: the new record's version; kAlreadyDecided: the current one
+  // (0 when the record is gone).
+  uint64_t version = 0;
 };
 
 class LEADROUTE_EXPORT StateStore {
@@ -91,7 +153,15 @@ class LEADROUTE_EXPORT StateStore {
 
   // Atomically: unless `lead_id` already has a decision, picks one candidate
   // by the policy, re-checks its `max_open`, records the decision with that
-  // owner, adds one to its load and updates the rotation.
+  // owner (version 1, with a copy of `request.lead`), adds one to its load
+  // and updates the rotation.
+  //
+  // With `request.replace`: only when the lead's record exists and its
+  // version equals `replace->version`; then, in the same step, the old rep
+  // owner's load goes down by one, the old owner is appended to the history
+  // with `replace->reason` at `request.at` and (unless the reason is
+  // kTransferred) to `excluded`, and the new decision is stored with version
+  // + 1, keeping the record's lead when `request.lead` is that same object.
   virtual ClaimResult Claim(const ClaimRequest& request) noexcept = 0;
 
   // The rep Claim would pick for `request` right now, without changing any
@@ -102,10 +172,56 @@ class LEADROUTE_EXPORT StateStore {
 
   // Atomically records `decision` (a fallback owner, not subject to caps)
   // unless the lead already has one. A rep owner's load goes up by one.
-  virtual ClaimResult Record(const Assignment& decision) noexcept = 0;
+  ClaimResult Record(const Assignment& decision) noexcept {
+    return Record(decision, nullptr, nullptr);
+  }
+  // The same, keeping a copy of `lead` (may be null) in the record; with
+  // `replace`, replaces the current decision exactly as Claim does.
+  virtual ClaimResult Record(const Assignment& decision, const Lead* lead,
+                             const Replacement* replace) noexcept = 0;
 
   // The recorded decision for `lead_id`, if any.
   virtual std::optional<Assignment> Find(std::string_view lead_id) const = 0;
+
+  // The whole record for `lead_id`, if any.
+  virtual std::optional<LeadRecord> FindRecord(
+      std::string_view lead_id) const = 0;
+
+  // Calls `fn` once per open lead record, in no particular order. `fn` runs
+  // under the store's lock: it must be quick and must not call the store.
+  virtual void ForEachRecord(
+      const std::function<void(const LeadRecord&)>& fn) const = 0;
+
+  // Manual override: makes `to` the owner of `lead_id` at `at`. Loads move
+  // (the old rep owner -1, a rep `to` +1) and caps are NOT checked: the
+  // administrator's choice wins. The old owner goes to the history with
+  // kTransferred (not to `excluded`); the version goes up by one;
+  // `decided_by` is "transfer", `rule_id` empty, `fallback` false.
+  // Transferring to the current owner changes nothing. kNotFound for an
+  // unknown lead.
+  virtual Result<Assignment> Transfer(std::string_view lead_id, Owner to,
+                                      Instant at) noexcept = 0;
+
+  // The host's truth for a rep's open load (e.g. from the CRM), replacing
+  // the count kept here. kInvalidArgument when `open_count` < 0.
+  virtual Status Reconcile(std::string_view rep_id,
+                           int32_t open_count) noexcept = 0;
+
+  // Replaces the claim instants the time-based caps count for `rep_id` (the
+  // CRM's truth after a restart or a correction). Any order; the most recent
+  // 65,536 are kept.
+  virtual Status SetClaimHistory(std::string_view rep_id,
+                                 std::span<const Instant> claims) noexcept = 0;
+
+  // The whole state as one versioned JSON document (docs/lifecycle.md):
+  // presence, loads and claim instants per rep, rotations, the sequence
+  // counter and every open lead record. Consistent: taken under the lock.
+  virtual Result<std::string> SaveSnapshot() const = 0;
+
+  // Replaces the whole state with a document from SaveSnapshot. The document
+  // is validated completely first; on any error (kInvalidArgument, each
+  // problem with its JSON Pointer) the state is left exactly as it was.
+  virtual Status LoadSnapshot(std::string_view json) = 0;
 
   // Forgets the decision for `lead_id` and frees the owner's load. Returns
   // the released decision, or kNotFound.

@@ -114,6 +114,18 @@ class StepContext {
   // are empty after this step, whatever the rule's `on_empty` says (the
   // `availability` option `when_nobody: fallback`). Ignored by default.
   virtual void RequestFallback() noexcept {}
+  // Whether this route builds a trace (leadroute/trace.h). A filter that
+  // can say why it removes each rep asks once per Apply and, only when this
+  // is true, calls Eliminate for every rep it removes, so a route without a
+  // trace pays one branch per step and nothing per rep. A filter that never
+  // calls Eliminate has its removed reps reported under its step name.
+  virtual bool tracing() const noexcept { return false; }
+  // Records why the running filter removes `rep`: a reason code of
+  // leadroute/trace.h (`offline`, `away`, `at_capacity`, ...; the Router
+  // refines `off_schedule` into `holiday` or `out_of_office` and `time_cap`
+  // into the cap reached). Only while tracing(); ignored by default.
+  virtual void Eliminate(RepIndex /*rep*/, std::string_view /*code*/) noexcept {
+  }
 
  protected:
   ~StepContext() = default;

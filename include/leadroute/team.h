@@ -12,6 +12,9 @@ LEADROUTE_NAMESPACE_BEGIN
 struct Team {
   std::string id{};    // unique within a RuleSet
   std::string name{};  // display name
+  // The rep who takes this team's leads on a `team_lead` SLA escalation;
+  // empty: none. Must be a rep of the RuleSet; need not be a member.
+  std::string lead{};
 };
 
 LEADROUTE_NAMESPACE_END

@@ -13,6 +13,7 @@
 #include "config/json_util.h"
 #include "config/rule_set_json.h"
 #include "config/step_params.h"
+#include "sla.h"
 #include "time/local_time.h"
 #include "time/schedule.h"
 #include "util/text.h"
@@ -69,7 +70,9 @@ class Compiler {
     CheckSettings(c);
     out_->roster = RosterBuilder::Build(c.reps, c.teams);
     CheckFallback(c);
+    CheckTeamLeads(c);
     for (size_t i = 0; i < c.rules.size(); ++i) CompileRule(i);
+    CheckSlas(c);
     if (!errors_.empty()) return Status::FromErrors(std::move(errors_));
     out_->hash = fmt::format("{:016x}", Fnv1a64(RuleSetConfigToJson(c)));
     return CompiledRuleSet::Wrap(std::move(out_));
@@ -243,6 +246,122 @@ class Compiler {
                         c.fallback->id));
     }
     out_->fallback_rep = rep;
+  }
+
+  void CheckTeamLeads(const RuleSetConfig& c) {
+    for (size_t i = 0; i < c.teams.size(); ++i) {
+      const std::string& lead = c.teams[i].lead;
+      if (lead.empty()) continue;
+      const std::string path = fmt::format("/teams/{}/lead", i);
+      RepIndex rep = out_->roster->Find(lead);
+      if (rep == kNoRep) {
+        Error(path, fmt::format("unknown rep \"{}\"; expected one of the ids "
+                                "in /reps",
+                                lead));
+      } else if (!out_->roster->rep(rep).active) {
+        Error(path, fmt::format("rep \"{}\" is inactive; a team lead must be "
+                                "able to take leads",
+                                lead));
+      }
+    }
+  }
+
+  // The lead of the first of `rep`'s teams that has one, else "".
+  std::string_view TeamLeadOf(const Rep& rep) const {
+    for (const std::string& team_id : rep.teams) {
+      for (const Team& team : out_->config.teams) {
+        if (team.id == team_id && !team.lead.empty()) return team.lead;
+      }
+    }
+    return {};
+  }
+
+  // `pool`: the reps that may own a lead under this SLA (for `team_lead`).
+  void CheckSla(const Sla& sla, const std::string& path,
+                const CandidateSet& pool) {
+    using std::chrono::seconds;
+    if (sla.respond_within <= seconds{0}) {
+      Error(path + "/respond_within",
+            fmt::format("found {}s, expected a duration above 0",
+                        sla.respond_within.count()));
+    }
+    seconds previous{0};
+    for (size_t k = 0; k < sla.escalate.size(); ++k) {
+      const EscalationStep& step = sla.escalate[k];
+      const std::string at = fmt::format("{}/escalate/{}", path, k);
+      if (step.after <= seconds{0}) {
+        Error(at + "/after", fmt::format("found {}s, expected a duration "
+                                         "above 0",
+                                         step.after.count()));
+      } else if (k == 0 && step.after < sla.respond_within) {
+        Error(at + "/after",
+              fmt::format("found \"{}\", expected at least respond_within "
+                          "(\"{}\"): an owner is not escalated before the "
+                          "response time is over",
+                          DurationText(step.after),
+                          DurationText(sla.respond_within)));
+      } else if (k > 0 && step.after <= previous) {
+        Error(at + "/after",
+              fmt::format("found \"{}\", expected more than the previous "
+                          "step's \"{}\" (each \"after\" counts from the "
+                          "lead's first routing)",
+                          DurationText(step.after), DurationText(previous)));
+      }
+      previous = std::max(previous, step.after);
+      if (step.action != EscalationAction::kTransfer) {
+        if (!step.to.empty()) {
+          Error(at + "/to", fmt::format("\"to\" is used only with the "
+                                        "\"transfer\" action, not \"{}\"",
+                                        EscalationActionName(step.action)));
+        }
+      } else if (step.to.empty()) {
+        Error(at + "/to",
+              "missing required key \"to\"; a \"transfer\" names the rep "
+              "that takes the lead");
+      } else if (RepIndex rep = out_->roster->Find(step.to); rep == kNoRep) {
+        Error(at + "/to", fmt::format("unknown rep \"{}\"; expected one of "
+                                      "the ids in /reps",
+                                      step.to));
+      } else if (!out_->roster->rep(rep).active) {
+        Error(at + "/to", fmt::format("rep \"{}\" is inactive; it could not "
+                                      "take the lead",
+                                      step.to));
+      }
+      if (step.action == EscalationAction::kTeamLead) {
+        const Roster& roster = *out_->roster;
+        for (RepIndex r = 0; r < roster.size(); ++r) {
+          if (!pool.test(r) || !TeamLeadOf(roster.rep(r)).empty()) continue;
+          Error(at + "/action",
+                fmt::format("rep \"{}\" can own these leads but is in no "
+                            "team with a \"lead\"; \"team_lead\" needs "
+                            "one for every owner",
+                            roster.id(r)));
+          break;
+        }
+      }
+    }
+  }
+
+  void CheckSlas(const RuleSetConfig& c) {
+    const Roster& roster = *out_->roster;
+    // The reps that may own a lead under the default SLA: the pools of the
+    // rules without their own.
+    CandidateSet default_pool(roster.size());
+    for (size_t i = 0; i < c.rules.size() && i < out_->rules.size(); ++i) {
+      CompiledRule& rule = out_->rules[i];
+      if (c.rules[i].sla) {
+        rule.sla = &*c.rules[i].sla;
+        CheckSla(*c.rules[i].sla, fmt::format("/rules/{}/sla", i), rule.pool);
+      } else if (c.settings.sla) {
+        rule.sla = &*c.settings.sla;
+        default_pool |= rule.pool;
+      }
+      out_->any_sla = out_->any_sla || rule.sla != nullptr;
+    }
+    if (c.settings.sla) {
+      out_->any_sla = true;
+      CheckSla(*c.settings.sla, "/settings/sla", default_pool);
+    }
   }
 
   void CompileRule(size_t i) {

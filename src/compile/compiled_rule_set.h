@@ -38,6 +38,9 @@ struct CompiledRule {
   OnEmpty on_empty = OnEmpty::kNextRule;
   uint64_t seed = 0;        // settings.seed mixed with the rule id
   CompiledSchedule active;  // the rule's window; always when it has none
+  // The rule's SLA, else `settings.sla` (points into `config`); nullptr:
+  // none.
+  const Sla* sla = nullptr;
 };
 
 struct CompiledRuleSet {
@@ -50,6 +53,7 @@ struct CompiledRuleSet {
   std::string hash;
   std::vector<CompiledSchedule> schedules;  // by RepIndex
   const date::time_zone* zone = nullptr;    // settings.time_zone; nullptr: UTC
+  bool any_sla = false;  // some rule or the settings set an SLA
 
   // Validates and compiles; every error is collected with its path.
   static Result<RuleSet> Compile(RuleSetConfig config,

@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "config/json_util.h"
+#include "sla.h"
 #include "time/local_time.h"
 
 namespace leadroute::internal {
@@ -19,8 +20,8 @@ namespace {
 
 constexpr std::string_view kTopKeys[] = {
     "$schema", "name", "settings", "teams", "reps", "rules", "fallback"};
-constexpr std::string_view kSettingsKeys[] = {"seed", "time_zone"};
-constexpr std::string_view kTeamKeys[] = {"id", "name"};
+constexpr std::string_view kSettingsKeys[] = {"seed", "time_zone", "sla"};
+constexpr std::string_view kTeamKeys[] = {"id", "name", "lead"};
 constexpr std::string_view kRepKeys[] = {
     "id",         "name",        "email",      "teams",    "tier",
     "weight",     "territories", "industries", "products", "languages",
@@ -35,7 +36,9 @@ constexpr std::string_view kCapacityKeys[] = {"max_open", "max_per_day",
 constexpr std::string_view kWindowCapKeys[] = {"count", "hours"};
 constexpr std::string_view kRuleKeys[] = {"id",       "description", "when",
                                           "pool",     "steps",       "rotation",
-                                          "on_empty", "active"};
+                                          "on_empty", "active",      "sla"};
+constexpr std::string_view kSlaKeys[] = {"respond_within", "escalate"};
+constexpr std::string_view kEscalationKeys[] = {"after", "action", "to"};
 constexpr std::string_view kPoolKeys[] = {"teams", "reps"};
 constexpr std::string_view kFallbackKeys[] = {"queue", "rep"};
 
@@ -61,6 +64,14 @@ constexpr std::array<std::pair<std::string_view, ConditionOp>, 15> kOps = {{
 constexpr std::array<std::string_view, 16> kConditionKeys = {
     "field", "all", "any", "not", "eq",      "ne",     "in",     "not_in",
     "gt",    "gte", "lt",  "lte", "between", "exists", "prefix", "contains"};
+
+constexpr std::array<std::pair<std::string_view, EscalationAction>, 4>
+    kEscalationActions = {{
+        {"reassign", EscalationAction::kReassign},
+        {"team_lead", EscalationAction::kTeamLead},
+        {"transfer", EscalationAction::kTransfer},
+        {"fallback", EscalationAction::kFallback},
+    }};
 
 constexpr std::array<std::pair<std::string_view, OnEmpty>, 3> kOnEmpty = {{
     {"next_rule", OnEmpty::kNextRule},
@@ -229,6 +240,88 @@ class Reader {
       }
     }
     String(value, path, "time_zone", settings.time_zone);
+    if (const Json* sla = Member(value, "sla")) {
+      settings.sla = Sla(*sla, PointerJoin(path, "sla"));
+    }
+  }
+
+  // A duration such as "90s", "15m", "2h" or "1d"; ranges are the compile
+  // stage's to check.
+  std::optional<std::chrono::seconds> Duration(const Json& object,
+                                               const std::string& path,
+                                               std::string_view key) {
+    const Json* v = Member(object, key);
+    std::string at = PointerJoin(path, key);
+    constexpr std::string_view kExpected =
+        "a duration: a whole number and a unit s, m, h or d, such as "
+        "\"90s\", \"15m\", \"2h\" or \"1d\"";
+    if (v == nullptr) {
+      Error(at, fmt::format("missing required key \"{}\"; expected {}", key,
+                            kExpected));
+      return std::nullopt;
+    }
+    std::optional<std::chrono::seconds> d;
+    if (v->is_string()) d = ParseDuration(v->get<std::string>());
+    if (!d) WrongType(at, *v, kExpected);
+    return d;
+  }
+
+  // A malformed SLA (after reporting) is dropped, so the compile stage does
+  // not report its placeholders again.
+  std::optional<leadroute::Sla> Sla(const Json& value,
+                                    const std::string& path) {
+    size_t before = errors_.size();
+    leadroute::Sla sla;
+    if (!Object(value, path,
+                "an SLA such as {\"respond_within\": \"15m\", "
+                "\"escalate\": [...]}")) {
+      return std::nullopt;
+    }
+    CheckKeys(value, path, kSlaKeys, errors_);
+    if (auto d = Duration(value, path, "respond_within")) {
+      sla.respond_within = *d;
+    }
+    Elements(value, path, "escalate", "escalation step",
+             [&](const Json& v, const std::string& at) {
+               sla.escalate.push_back(Escalation(v, at));
+             });
+    if (errors_.size() != before) return std::nullopt;
+    return sla;
+  }
+
+  EscalationStep Escalation(const Json& value, const std::string& path) {
+    EscalationStep step;
+    if (!Object(value, path,
+                "an escalation step such as {\"after\": \"15m\", "
+                "\"action\": \"reassign\"}")) {
+      return step;
+    }
+    CheckKeys(value, path, kEscalationKeys, errors_);
+    if (auto d = Duration(value, path, "after")) step.after = *d;
+    const Json* action = Member(value, "action");
+    std::string action_path = PointerJoin(path, "action");
+    constexpr std::string_view kActions =
+        "one of \"reassign\", \"team_lead\", \"transfer\", \"fallback\"";
+    if (action == nullptr) {
+      Error(action_path,
+            fmt::format("missing required key \"action\"; expected {}",
+                        kActions));
+    } else {
+      bool known = false;
+      if (action->is_string()) {
+        for (const auto& [name, v] : kEscalationActions) {
+          if (action->get<std::string>() == name) {
+            step.action = v;
+            known = true;
+          }
+        }
+      }
+      if (!known) WrongType(action_path, *action, kActions);
+    }
+    String(value, path, "to", step.to);
+    // Whether "to" belongs with the action is the compile stage's check, so
+    // that a config built in C++ gets the same error.
+    return step;
   }
 
   leadroute::Team Team(const Json& value, const std::string& path) {
@@ -240,6 +333,7 @@ class Reader {
     CheckKeys(value, path, kTeamKeys, errors_);
     team.id = Id(value, path);
     String(value, path, "name", team.name);
+    String(value, path, "lead", team.lead);
     return team;
   }
 
@@ -471,6 +565,9 @@ class Reader {
         }
         rule.active = std::move(window);
       }
+    }
+    if (const Json* sla = Member(value, "sla")) {
+      rule.sla = Sla(*sla, PointerJoin(path, "sla"));
     }
     if (const Json* on_empty = Member(value, "on_empty")) {
       std::string on_empty_path = PointerJoin(path, "on_empty");
@@ -825,6 +922,23 @@ OJson RepToJson(const leadroute::Rep& rep) {
   return out;
 }
 
+OJson SlaToJson(const leadroute::Sla& sla) {
+  OJson out = OJson::object();
+  out["respond_within"] = DurationText(sla.respond_within);
+  if (!sla.escalate.empty()) {
+    OJson steps = OJson::array();
+    for (const EscalationStep& step : sla.escalate) {
+      OJson s = OJson::object();
+      s["after"] = DurationText(step.after);
+      s["action"] = std::string(EscalationActionName(step.action));
+      PutString(s, "to", step.to);
+      steps.push_back(std::move(s));
+    }
+    out["escalate"] = std::move(steps);
+  }
+  return out;
+}
+
 OJson RuleToJson(const leadroute::Rule& rule) {
   OJson out = OJson::object();
   out["id"] = rule.id;
@@ -855,6 +969,7 @@ OJson RuleToJson(const leadroute::Rule& rule) {
       if (v == rule.on_empty) out["on_empty"] = std::string(name);
     }
   }
+  if (rule.sla) out["sla"] = SlaToJson(*rule.sla);
   return out;
 }
 
@@ -870,10 +985,12 @@ RuleSetConfig ParseRuleSetJson(std::string_view json,
 std::string RuleSetConfigToJson(const RuleSetConfig& config) {
   OJson out = OJson::object();
   PutString(out, "name", config.name);
-  if (config.settings.seed != 0 || !config.settings.time_zone.empty()) {
+  if (config.settings.seed != 0 || !config.settings.time_zone.empty() ||
+      config.settings.sla) {
     OJson settings = OJson::object();
     if (config.settings.seed != 0) settings["seed"] = config.settings.seed;
     PutString(settings, "time_zone", config.settings.time_zone);
+    if (config.settings.sla) settings["sla"] = SlaToJson(*config.settings.sla);
     out["settings"] = std::move(settings);
   }
   if (!config.teams.empty()) {
@@ -882,6 +999,7 @@ std::string RuleSetConfigToJson(const RuleSetConfig& config) {
       OJson t = OJson::object();
       t["id"] = team.id;
       PutString(t, "name", team.name);
+      PutString(t, "lead", team.lead);
       teams.push_back(std::move(t));
     }
     out["teams"] = std::move(teams);

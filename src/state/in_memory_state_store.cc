@@ -18,6 +18,15 @@
 // Rotation state (last-assigned sequence number, smooth-WRR current weight)
 // is keyed by rotation key and rep id; each rotation caches RepIndex ->
 // entry for the roster it last served, rebuilt when another roster claims.
+//
+// Lead records (decision, version, history, exclusions, the lead) are keyed
+// by lead id. A replacement (reassign, transfer) builds the new record
+// completely before it touches the old one, so a failed allocation changes
+// nothing. Saved state goes through StateData (state/state_snapshot.h):
+// LoadSnapshot builds every new structure before it takes the lock, then
+// commits with moves and swaps that cannot fail. RepState objects are never
+// replaced (published roster views point at them); their fields are.
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cmath>
@@ -27,6 +36,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -34,6 +44,7 @@
 #include <vector>
 
 #include "leadroute/state_store.h"
+#include "state/state_snapshot.h"
 #include "time/local_time.h"
 #include "util/text.h"
 
@@ -41,12 +52,30 @@ LEADROUTE_NAMESPACE_BEGIN
 
 StateStore::~StateStore() = default;
 
+namespace {
+constexpr std::string_view kReasonNames[] = {
+    "declined", "sla_missed", "owner_left", "manual", "transferred"};
+}  // namespace
+
+std::string_view ChangeReasonName(ChangeReason reason) noexcept {
+  auto i = static_cast<size_t>(reason);
+  return i < std::size(kReasonNames) ? kReasonNames[i] : "unknown";
+}
+
+std::optional<ChangeReason> ParseChangeReason(std::string_view name) noexcept {
+  for (size_t i = 0; i < std::size(kReasonNames); ++i) {
+    if (kReasonNames[i] == name) return static_cast<ChangeReason>(i);
+  }
+  return std::nullopt;
+}
+
 LEADROUTE_NAMESPACE_END
 
 namespace leadroute::internal {
 namespace {
 
 constexpr size_t kMaxHistory = 1 << 16;
+constexpr std::string_view kTransferName = "transfer";
 
 struct RepState {
   std::atomic<int32_t> open{0};
@@ -183,11 +212,7 @@ class InMemoryStateStore final : public StateStore {
     try {
       std::lock_guard<std::mutex> lock(mu_);
       auto found = leads_.find(request.decision->lead_id);
-      if (found != leads_.end()) {
-        result.outcome = ClaimResult::Outcome::kAlreadyDecided;
-        result.existing = found->second;
-        return result;
-      }
+      if (Refuse(found, request.replace, result)) return result;
       const Roster& roster = *request.roster;
       const RosterView& view = ViewLocked(roster);
       Rotation& rotation = RotationLocked(request.rotation, roster);
@@ -197,10 +222,19 @@ class InMemoryStateStore final : public StateStore {
       Choice choice = Choose(request, roster, view, rotation);
       if (choice.rep == kNoRep) return result;
 
-      Assignment record = *request.decision;
-      record.owner = Owner::Rep(roster.id(choice.rep));
-      std::string key = record.lead_id;
-      leads_.emplace(std::move(key), std::move(record));
+      Assignment decision = *request.decision;
+      decision.owner = Owner::Rep(roster.id(choice.rep));
+      // A replacement is built here and committed below with the load.
+      std::optional<LeadRecord> next;
+      if (request.replace != nullptr) {
+        next = Replaced(found->second, std::move(decision), request.lead,
+                        *request.replace, request.at);
+      } else {
+        std::string key = decision.lead_id;
+        leads_.emplace(std::move(key),
+                       NewRecord(std::move(decision), request.lead));
+        result.version = 1;
+      }
 
       RepState& state = *view.reps[choice.rep];
       if (const auto& caps = view.caps[choice.rep]) {
@@ -214,6 +248,10 @@ class InMemoryStateStore final : public StateStore {
         }
       }
       // Commit; nothing below allocates or throws.
+      if (next) {
+        Commit(found->second, std::move(*next));
+        result.version = found->second.version;
+      }
       state.open.store(state.open.load(std::memory_order_relaxed) + 1,
                        std::memory_order_relaxed);
       rotation.by_index[choice.rep]->last_seq = ++seq_;
@@ -273,21 +311,27 @@ class InMemoryStateStore final : public StateStore {
     return !caps || UnderCaps(*caps, *view->reps[rep], at);
   }
 
-  ClaimResult Record(const Assignment& decision) noexcept override {
+  using StateStore::Record;
+  ClaimResult Record(const Assignment& decision, const Lead* lead,
+                     const Replacement* replace) noexcept override {
     ClaimResult result;
     try {
       std::lock_guard<std::mutex> lock(mu_);
       auto found = leads_.find(decision.lead_id);
-      if (found != leads_.end()) {
-        result.outcome = ClaimResult::Outcome::kAlreadyDecided;
-        result.existing = found->second;
-        return result;
-      }
+      if (Refuse(found, replace, result)) return result;
       RepState* state = nullptr;
       if (decision.owner.kind == OwnerKind::kRep) {
         state = &StateLocked(decision.owner.id);
       }
-      leads_.emplace(decision.lead_id, decision);
+      if (replace != nullptr) {
+        LeadRecord next = Replaced(found->second, decision, lead, *replace,
+                                   decision.routed_at);
+        Commit(found->second, std::move(next));
+        result.version = found->second.version;
+      } else {
+        leads_.emplace(decision.lead_id, NewRecord(decision, lead));
+        result.version = 1;
+      }
       if (state != nullptr) {
         state->open.store(state->open.load(std::memory_order_relaxed) + 1,
                           std::memory_order_relaxed);
@@ -303,7 +347,185 @@ class InMemoryStateStore final : public StateStore {
     std::lock_guard<std::mutex> lock(mu_);
     auto found = leads_.find(lead_id);
     if (found == leads_.end()) return std::nullopt;
+    return found->second.decision;
+  }
+
+  std::optional<LeadRecord> FindRecord(
+      std::string_view lead_id) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = leads_.find(lead_id);
+    if (found == leads_.end()) return std::nullopt;
     return found->second;
+  }
+
+  void ForEachRecord(
+      const std::function<void(const LeadRecord&)>& fn) const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, record] : leads_) fn(record);
+  }
+
+  Result<Assignment> Transfer(std::string_view lead_id, Owner to,
+                              Instant at) noexcept override {
+    try {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto found = leads_.find(lead_id);
+      if (found == leads_.end()) {
+        return Status::NotFound("no decision recorded for lead \"" +
+                                std::string(lead_id) + "\"");
+      }
+      if (found->second.decision.owner == to) return found->second.decision;
+      RepState* state = nullptr;
+      if (to.kind == OwnerKind::kRep) state = &StateLocked(to.id);
+      Assignment decision = found->second.decision;
+      decision.owner = std::move(to);
+      decision.rule_id.clear();
+      decision.decided_by = kTransferName;
+      decision.fallback = false;
+      decision.repeated = false;
+      decision.routed_at = at;
+      Replacement replace{found->second.version, ChangeReason::kTransferred};
+      LeadRecord next = Replaced(found->second, std::move(decision),
+                                 found->second.lead.get(), replace, at);
+      Commit(found->second, std::move(next));
+      if (state != nullptr) {
+        state->open.store(state->open.load(std::memory_order_relaxed) + 1,
+                          std::memory_order_relaxed);
+      }
+      return found->second.decision;
+    } catch (...) {
+      return Status::Internal("in_memory: out of memory transferring a lead");
+    }
+  }
+
+  Status Reconcile(std::string_view rep_id,
+                   int32_t open_count) noexcept override {
+    if (open_count < 0) {
+      return Status::InvalidArgument(
+          "open count for rep \"" + std::string(rep_id) +
+          "\" must not be negative, found " + std::to_string(open_count));
+    }
+    try {
+      std::lock_guard<std::mutex> lock(mu_);
+      StateLocked(rep_id).open.store(open_count, std::memory_order_relaxed);
+      return Status();
+    } catch (...) {
+      return Status::Internal("in_memory: out of memory reconciling a rep");
+    }
+  }
+
+  Status SetClaimHistory(std::string_view rep_id,
+                         std::span<const Instant> claims) noexcept override {
+    try {
+      std::vector<Instant> sorted(claims.begin(), claims.end());
+      std::sort(sorted.begin(), sorted.end());
+      size_t skip =
+          sorted.size() > kMaxHistory ? sorted.size() - kMaxHistory : 0;
+      std::deque<Instant> next(sorted.begin() + skip, sorted.end());
+      std::lock_guard<std::mutex> lock(mu_);
+      RepState& state = StateLocked(rep_id);
+      std::lock_guard<std::mutex> claims_lock(state.claims_mu);
+      state.claims.swap(next);
+      return Status();
+    } catch (...) {
+      return Status::Internal("in_memory: out of memory setting claims");
+    }
+  }
+
+  Result<std::string> SaveSnapshot() const override {
+    StateData data;
+    try {
+      std::lock_guard<std::mutex> lock(mu_);
+      data.sequence = seq_;
+      data.reps.reserve(reps_.size());
+      for (const auto& [id, state] : reps_) {
+        StateData::RepEntry rep;
+        rep.id = id;
+        RepStatus status = StatusOf(state);
+        rep.presence = status.presence;
+        rep.open = status.open;
+        {
+          std::lock_guard<std::mutex> claims_lock(state.claims_mu);
+          rep.claims.assign(state.claims.begin(), state.claims.end());
+        }
+        // A rep never routed to and at its defaults carries nothing.
+        if (rep.open == 0 && rep.presence == Presence::kAvailable &&
+            rep.claims.empty()) {
+          continue;
+        }
+        data.reps.push_back(std::move(rep));
+      }
+      for (const auto& [key, rotation] : rotations_) {
+        StateData::RotationEntry entry;
+        entry.key = key;
+        entry.rng = rotation.rng;
+        for (const auto& [id, e] : rotation.by_rep) {
+          if (e.last_seq == 0 && e.current == 0) continue;
+          entry.reps.push_back({id, e.last_seq, e.current});
+        }
+        data.rotations.push_back(std::move(entry));
+      }
+      data.leads.reserve(leads_.size());
+      for (const auto& [id, record] : leads_) data.leads.push_back(record);
+    } catch (...) {
+      return Status::Internal("in_memory: out of memory saving state");
+    }
+    return WriteStateJson(data);
+  }
+
+  Status LoadSnapshot(std::string_view json) override {
+    Result<StateData> parsed = ReadStateJson(json);
+    if (!parsed.ok()) return parsed.status();
+    try {
+      StateData& data = *parsed;
+      // Everything new is built before the lock.
+      decltype(rotations_) rotations;
+      for (auto& entry : data.rotations) {
+        Rotation& rotation = rotations[std::move(entry.key)];
+        rotation.rng = entry.rng;
+        for (auto& e : entry.reps) {
+          rotation.by_rep[std::move(e.id)] =
+              RotationEntry{e.last_seq, e.current};
+        }
+      }
+      decltype(leads_) leads;
+      for (LeadRecord& record : data.leads) {
+        std::string key = record.decision.lead_id;
+        leads.emplace(std::move(key), std::move(record));
+      }
+      std::vector<std::deque<Instant>> claims;
+      claims.reserve(data.reps.size());
+      for (auto& rep : data.reps) {
+        claims.emplace_back(rep.claims.begin(), rep.claims.end());
+      }
+
+      std::lock_guard<std::mutex> lock(mu_);
+      // May allocate (new reps): harmless, an entry at its defaults is the
+      // same as no entry.
+      std::vector<RepState*> states;
+      states.reserve(data.reps.size());
+      for (const auto& rep : data.reps) states.push_back(&StateLocked(rep.id));
+      // Commit; nothing below allocates or throws.
+      for (auto& [id, state] : reps_) {
+        state.open.store(0, std::memory_order_relaxed);
+        state.presence.store(static_cast<uint8_t>(Presence::kAvailable),
+                             std::memory_order_relaxed);
+        std::lock_guard<std::mutex> claims_lock(state.claims_mu);
+        state.claims.clear();
+      }
+      for (size_t i = 0; i < states.size(); ++i) {
+        states[i]->open.store(data.reps[i].open, std::memory_order_relaxed);
+        states[i]->presence.store(static_cast<uint8_t>(data.reps[i].presence),
+                                  std::memory_order_relaxed);
+        std::lock_guard<std::mutex> claims_lock(states[i]->claims_mu);
+        states[i]->claims.swap(claims[i]);
+      }
+      rotations_.swap(rotations);
+      leads_.swap(leads);
+      seq_ = data.sequence;
+      return Status();
+    } catch (...) {
+      return Status::Internal("in_memory: out of memory loading state");
+    }
   }
 
   Result<Assignment> Release(std::string_view lead_id) noexcept override {
@@ -314,7 +536,7 @@ class InMemoryStateStore final : public StateStore {
         return Status::NotFound("no decision recorded for lead \"" +
                                 std::string(lead_id) + "\"");
       }
-      Assignment released = std::move(found->second);
+      Assignment released = std::move(found->second.decision);
       leads_.erase(found);
       if (released.owner.kind == OwnerKind::kRep) {
         auto rep = reps_.find(released.owner.id);
@@ -357,6 +579,75 @@ class InMemoryStateStore final : public StateStore {
     RepIndex rep = kNoRep;
     std::optional<uint64_t> rng;  // the generator state after the draw
   };
+
+  using LeadMap =
+      std::unordered_map<std::string, LeadRecord, StringHash, std::equal_to<>>;
+
+  // REQUIRES: mu_ held. Whether a claim or record for the lead at `found`
+  // must not go ahead; fills `result` (kAlreadyDecided) when so.
+  bool Refuse(LeadMap::const_iterator found, const Replacement* replace,
+              ClaimResult& result) const {
+    const bool exists = found != leads_.end();
+    if (replace == nullptr
+            ? !exists
+            : exists && found->second.version == replace->version) {
+      return false;
+    }
+    result.outcome = ClaimResult::Outcome::kAlreadyDecided;
+    if (exists) {
+      result.existing = found->second.decision;
+      result.version = found->second.version;
+    }
+    return true;
+  }
+
+  static LeadRecord NewRecord(Assignment decision, const Lead* lead) {
+    LeadRecord record;
+    record.decision = std::move(decision);
+    record.version = 1;
+    if (lead != nullptr) record.lead = std::make_shared<const Lead>(*lead);
+    return record;
+  }
+
+  // The record that replaces `old`: `decision` as the new one, the old owner
+  // in the history (and in `excluded` unless transferred), version + 1.
+  static LeadRecord Replaced(const LeadRecord& old, Assignment decision,
+                             const Lead* lead, const Replacement& replace,
+                             Instant at) {
+    LeadRecord next;
+    next.decision = std::move(decision);
+    next.version = old.version + 1;
+    next.history = old.history;
+    next.history.push_back({old.decision.owner, replace.reason, at});
+    next.excluded = old.excluded;
+    const Owner& from = old.decision.owner;
+    if (replace.reason != ChangeReason::kTransferred &&
+        from.kind == OwnerKind::kRep &&
+        std::find(next.excluded.begin(), next.excluded.end(), from.id) ==
+            next.excluded.end()) {
+      next.excluded.push_back(from.id);
+    }
+    if (lead == nullptr || lead == old.lead.get()) {
+      next.lead = old.lead;
+    } else {
+      next.lead = std::make_shared<const Lead>(*lead);
+    }
+    return next;
+  }
+
+  // REQUIRES: mu_ held. Replaces `record` by `next` and frees the old rep
+  // owner's load. Does not throw.
+  void Commit(LeadRecord& record, LeadRecord next) noexcept {
+    if (record.decision.owner.kind == OwnerKind::kRep) {
+      auto rep = reps_.find(record.decision.owner.id);
+      if (rep != reps_.end()) {
+        int32_t open = rep->second.open.load(std::memory_order_relaxed);
+        if (open > 0)
+          rep->second.open.store(open - 1, std::memory_order_relaxed);
+      }
+    }
+    record = std::move(next);
+  }
 
   static RepStatus StatusOf(const RepState& state) noexcept {
     RepStatus status;
@@ -596,8 +887,7 @@ class InMemoryStateStore final : public StateStore {
   mutable std::unordered_map<uint64_t, std::unique_ptr<RosterView>> views_;
   std::unordered_map<std::string, Rotation, StringHash, std::equal_to<>>
       rotations_;
-  std::unordered_map<std::string, Assignment, StringHash, std::equal_to<>>
-      leads_;
+  LeadMap leads_;
   mutable std::array<std::atomic<const RosterView*>, kSlots> slots_{};
   mutable size_t next_slot_ = 0;
 };

@@ -20,6 +20,10 @@ constexpr uint8_t PresenceBit(Presence p) noexcept {
   return static_cast<uint8_t>(1u << static_cast<unsigned>(p));
 }
 
+// Trace reason codes by Presence (PresenceName's spellings, here as a table
+// so the untraced loop makes no call for them).
+constexpr std::string_view kPresenceCodes[] = {"available", "away", "offline"};
+
 // What the step does when it leaves nobody.
 enum class WhenNobody : uint8_t { kNextRule, kFallback, kRelaxToAway };
 
@@ -42,6 +46,9 @@ class AvailabilityStrategy final : public Strategy {
 
   StepResult Apply(const LeadView& /*lead*/, CandidateSet& candidates,
                    StepContext& ctx) const noexcept override {
+    // Asked once per step: without a trace, the loops below pay one
+    // predictable branch per removed rep and make no extra calls.
+    const bool trace = ctx.tracing();
     candidates &= active_;
     if (when_nobody_ == WhenNobody::kRelaxToAway &&
         (presence_mask_ & PresenceBit(Presence::kAway)) == 0) {
@@ -49,13 +56,13 @@ class AvailabilityStrategy final : public Strategy {
       // thread's candidate sets have grown) in case nobody is available.
       thread_local CandidateSet away;
       away = candidates;
-      Filter(candidates, ctx, presence_mask_);
+      Filter(candidates, ctx, presence_mask_, trace);
       if (candidates.empty()) {
-        Filter(away, ctx, PresenceBit(Presence::kAway));
+        Filter(away, ctx, PresenceBit(Presence::kAway), trace);
         candidates = away;
       }
     } else {
-      Filter(candidates, ctx, presence_mask_);
+      Filter(candidates, ctx, presence_mask_, trace);
     }
     if (candidates.empty() && when_nobody_ == WhenNobody::kFallback) {
       ctx.RequestFallback();
@@ -64,19 +71,28 @@ class AvailabilityStrategy final : public Strategy {
   }
 
  private:
-  void Filter(CandidateSet& candidates, StepContext& ctx,
-              uint8_t mask) const noexcept {
+  // Removes the reps off schedule, with a presence not in `mask`, or (with
+  // capacity_) at a cap; with `trace`, tells `ctx` why for each.
+  void Filter(CandidateSet& candidates, StepContext& ctx, uint8_t mask,
+              bool trace) const noexcept {
     for (RepIndex i = candidates.first(); i != kNoRep; i = candidates.next(i)) {
+      std::string_view reason;
       if (schedule_ && !ctx.OnSchedule(i)) {
-        candidates.reset(i);
-        continue;
+        reason = "off_schedule";
+      } else {
+        RepStatus status = ctx.Status(i);
+        if ((mask & PresenceBit(status.presence)) == 0) {
+          reason = kPresenceCodes[static_cast<size_t>(status.presence)];
+        } else if (capacity_ && status.open >= max_open_[i]) {
+          reason = "at_capacity";
+        } else if (capacity_ && !ctx.UnderTimeCaps(i)) {
+          reason = "time_cap";
+        } else {
+          continue;
+        }
       }
-      RepStatus status = ctx.Status(i);
-      if ((mask & PresenceBit(status.presence)) == 0 ||
-          (capacity_ &&
-           (status.open >= max_open_[i] || !ctx.UnderTimeCaps(i)))) {
-        candidates.reset(i);
-      }
+      candidates.reset(i);
+      if (trace) ctx.Eliminate(i, reason);
     }
   }
 

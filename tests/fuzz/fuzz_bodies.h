@@ -7,9 +7,11 @@
 #define LEADROUTE_TESTS_FUZZ_FUZZ_BODIES_H_
 
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "leadroute/leadroute.h"
 
@@ -108,6 +110,45 @@ inline void FuzzAccounts(std::string_view input) {
          a = accounts->Parent(*a)) {
     }
   }
+}
+
+// StateStore::LoadSnapshot; a rejected document leaves the store empty, a
+// loaded one saves and loads again to the same text, and its leads can be
+// reassigned.
+inline void FuzzState(std::string_view input) {
+  auto store = std::shared_ptr<StateStore>(NewInMemoryStateStore());
+  static const std::string kEmpty =
+      NewInMemoryStateStore()->SaveSnapshot().value();
+  Status loaded = store->LoadSnapshot(input);
+  if (!loaded.ok()) {
+    Require(!loaded.message().empty());
+    Require(store->SaveSnapshot().value() == kEmpty);
+    return;
+  }
+  auto saved = store->SaveSnapshot();
+  Require(saved.ok());
+  auto again = NewInMemoryStateStore();
+  Require(again->LoadSnapshot(*saved).ok());
+  Require(again->SaveSnapshot().value() == *saved);
+  static const char kRules[] = R"({
+    "reps": [{"id": "ana"}, {"id": "ben", "capacity": {"max_per_day": 3}}],
+    "rules": [{"id": "r", "steps": [{"strategy": "round_robin"}]}],
+    "fallback": {"queue": "inbox"}
+  })";
+  RouterOptions options;
+  options.state = store;
+  auto router = Router::Create(RuleSet::FromJson(kRules).value(), options);
+  Require(router.ok());
+  std::vector<std::string> ids;
+  store->ForEachRecord([&](const LeadRecord& record) {
+    if (ids.size() < 3) ids.push_back(record.decision.lead_id);
+  });
+  for (const std::string& id : ids) {
+    auto a = router->Reassign(id, ChangeReason::kManual);
+    Require(a.ok() || a.status().code() == StatusCode::kFailedPrecondition);
+  }
+  auto a = router->Route(SampleLead(1));
+  Require(a.ok() && !a->owner.id.empty());
 }
 
 }  // namespace leadroute::fuzz

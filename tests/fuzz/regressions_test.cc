@@ -10,6 +10,7 @@
 #include <string>
 
 #include "fuzz/fuzz_bodies.h"
+#include "fuzz/schedule_fuzz_body.h"
 
 namespace leadroute {
 namespace {
@@ -46,6 +47,12 @@ TEST(FuzzRegressions, LeadReaderInputs) {
 }
 TEST(FuzzRegressions, AccountsLoaderInputs) {
   ReplayTarget("accounts", fuzz::FuzzAccounts);
+}
+TEST(FuzzRegressions, ScheduleAndTimeInputs) {
+  ReplayTarget("schedule", fuzz::FuzzSchedule);
+}
+TEST(FuzzRegressions, SavedStateInputs) {
+  ReplayTarget("state", fuzz::FuzzState);
 }
 
 }  // namespace

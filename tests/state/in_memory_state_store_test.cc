@@ -623,5 +623,276 @@ TEST(InMemoryStateStore, ConcurrentClaimsOfOneLeadClaimOnce) {
             50);
 }
 
+// Lifecycle: replacement, transfer, corrections, saved state.
+
+// Claims `lead_id` among `candidates` replacing version `version`.
+ClaimResult ClaimReplacing(StateStore& store, const Roster& roster,
+                           const std::string& lead_id,
+                           const CandidateSet& candidates, uint64_t version,
+                           ChangeReason reason, Instant at) {
+  Assignment draft;
+  draft.lead_id = lead_id;
+  draft.rule_id = "r";
+  draft.decided_by = "round_robin";
+  draft.routed_at = at;
+  Replacement replace{version, reason};
+  ClaimRequest request;
+  request.roster = &roster;
+  request.candidates = &candidates;
+  request.rotation = "rot";
+  request.decision = &draft;
+  request.at = at;
+  request.replace = &replace;
+  return store.Claim(request);
+}
+
+CandidateSet Only(const Roster& roster, RepIndex rep) {
+  CandidateSet set(roster.size());
+  set.set(rep);
+  return set;
+}
+
+const Instant kT0 = *ParseInstant("2026-03-02T09:00:00Z");
+
+TEST(InMemoryStateStore, ChangeReasonNamesRoundTrip) {
+  for (ChangeReason reason : {ChangeReason::kDeclined, ChangeReason::kSlaMissed,
+                              ChangeReason::kOwnerLeft, ChangeReason::kManual,
+                              ChangeReason::kTransferred}) {
+    EXPECT_EQ(ParseChangeReason(ChangeReasonName(reason)), reason);
+  }
+  EXPECT_EQ(ChangeReasonName(ChangeReason::kSlaMissed), "sla_missed");
+  EXPECT_FALSE(ParseChangeReason("Declined").has_value());
+}
+
+TEST(InMemoryStateStore, ClaimKeepsTheLeadInAVersionOneRecord) {
+  RuleSet rules = MakeRules({MakeRep("a")});
+  auto store = NewInMemoryStateStore();
+  Lead lead = testing::MakeLead("L1", {{"country", Value("DE")}});
+  Assignment draft;
+  draft.lead_id = "L1";
+  CandidateSet all(1, true);
+  ClaimRequest request;
+  request.roster = &rules.roster();
+  request.candidates = &all;
+  request.decision = &draft;
+  request.lead = &lead;
+  ASSERT_EQ(store->Claim(request).outcome, Outcome::kClaimed);
+  std::optional<LeadRecord> record = store->FindRecord("L1");
+  ASSERT_TRUE(record.has_value());
+  EXPECT_EQ(record->version, 1u);
+  EXPECT_TRUE(record->history.empty());
+  EXPECT_TRUE(record->excluded.empty());
+  ASSERT_NE(record->lead, nullptr);
+  EXPECT_EQ(record->lead->ToJson(), lead.ToJson());
+  EXPECT_FALSE(store->FindRecord("L2").has_value());
+}
+
+TEST(InMemoryStateStore, ReplacementMovesTheLoadAndRecordsTheOldOwner) {
+  RuleSet rules = MakeRules({MakeRep("a"), MakeRep("b")});
+  const Roster& roster = rules.roster();
+  auto store = NewInMemoryStateStore();
+  Claimer claimer(*store, roster);
+  ASSERT_EQ(claimer.Owner("L1"), "a");
+  ClaimResult r = ClaimReplacing(*store, roster, "L1", Only(roster, 1), 1,
+                                 ChangeReason::kDeclined, kT0);
+  ASSERT_EQ(r.outcome, Outcome::kClaimed);
+  EXPECT_EQ(r.version, 2u);
+  EXPECT_EQ(store->Get("a").open, 0);
+  EXPECT_EQ(store->Get("b").open, 1);
+  LeadRecord record = *store->FindRecord("L1");
+  EXPECT_EQ(record.decision.owner, Owner::Rep("b"));
+  EXPECT_EQ(record.version, 2u);
+  ASSERT_EQ(record.history.size(), 1u);
+  EXPECT_EQ(record.history[0],
+            (OwnerChange{Owner::Rep("a"), ChangeReason::kDeclined, kT0}));
+  EXPECT_THAT(record.excluded, ::testing::ElementsAre("a"));
+}
+
+TEST(InMemoryStateStore, StaleReplacementIsRefusedAndChangesNothing) {
+  RuleSet rules = MakeRules({MakeRep("a"), MakeRep("b"), MakeRep("c")});
+  const Roster& roster = rules.roster();
+  auto store = NewInMemoryStateStore();
+  Claimer claimer(*store, roster);
+  ASSERT_EQ(claimer.Owner("L1"), "a");
+  ASSERT_EQ(ClaimReplacing(*store, roster, "L1", Only(roster, 1), 1,
+                           ChangeReason::kManual, kT0)
+                .outcome,
+            Outcome::kClaimed);
+  // Version 1 is gone: the second replacement sees the current decision.
+  ClaimResult r = ClaimReplacing(*store, roster, "L1", Only(roster, 2), 1,
+                                 ChangeReason::kManual, kT0);
+  EXPECT_EQ(r.outcome, Outcome::kAlreadyDecided);
+  EXPECT_EQ(r.existing.owner, Owner::Rep("b"));
+  EXPECT_EQ(r.version, 2u);
+  EXPECT_EQ(store->Get("b").open, 1);
+  EXPECT_EQ(store->Get("c").open, 0);
+  // A released lead cannot be replaced either.
+  ASSERT_TRUE(store->Release("L1").ok());
+  r = ClaimReplacing(*store, roster, "L1", Only(roster, 2), 2,
+                     ChangeReason::kManual, kT0);
+  EXPECT_EQ(r.outcome, Outcome::kAlreadyDecided);
+  EXPECT_TRUE(r.existing.lead_id.empty());
+  EXPECT_FALSE(store->Find("L1").has_value());
+}
+
+TEST(InMemoryStateStore, RecordReplacesWithAFallbackOwner) {
+  RuleSet rules = MakeRules({MakeRep("a")});
+  auto store = NewInMemoryStateStore();
+  Claimer claimer(*store, rules.roster());
+  ASSERT_EQ(claimer.Owner("L1"), "a");
+  Replacement replace{1, ChangeReason::kOwnerLeft};
+  Assignment fallback = FallbackDecision("L1", Owner::Queue("inbox"));
+  fallback.routed_at = kT0;
+  ClaimResult r = store->Record(fallback, nullptr, &replace);
+  ASSERT_EQ(r.outcome, Outcome::kClaimed);
+  EXPECT_EQ(store->Get("a").open, 0);
+  LeadRecord record = *store->FindRecord("L1");
+  EXPECT_EQ(record.decision.owner, Owner::Queue("inbox"));
+  EXPECT_EQ(record.history.at(0).reason, ChangeReason::kOwnerLeft);
+  EXPECT_THAT(record.excluded, ::testing::ElementsAre("a"));
+  // Version 1 again: refused.
+  EXPECT_EQ(store->Record(fallback, nullptr, &replace).outcome,
+            Outcome::kAlreadyDecided);
+}
+
+TEST(InMemoryStateStore, TransferMovesLoadsPastCapsWithoutExcluding) {
+  RuleSet rules = MakeRules({MakeRep("a"), MakeRep("b").MaxOpen(0)});
+  auto store = NewInMemoryStateStore();
+  Claimer claimer(*store, rules.roster());
+  ASSERT_EQ(claimer.Owner("L1"), "a");
+  Result<Assignment> moved = store->Transfer("L1", Owner::Rep("b"), kT0);
+  ASSERT_TRUE(moved.ok()) << moved.status().ToString();
+  EXPECT_EQ(moved->owner, Owner::Rep("b"));
+  EXPECT_EQ(moved->decided_by, "transfer");
+  EXPECT_TRUE(moved->rule_id.empty());
+  EXPECT_EQ(store->Get("a").open, 0);
+  EXPECT_EQ(store->Get("b").open, 1);  // over max_open 0: the admin's call
+  LeadRecord record = *store->FindRecord("L1");
+  EXPECT_EQ(record.version, 2u);
+  EXPECT_EQ(record.history.at(0),
+            (OwnerChange{Owner::Rep("a"), ChangeReason::kTransferred, kT0}));
+  EXPECT_TRUE(record.excluded.empty());
+  // To the current owner: nothing changes.
+  ASSERT_TRUE(store->Transfer("L1", Owner::Rep("b"), kT0).ok());
+  EXPECT_EQ(store->FindRecord("L1")->version, 2u);
+  EXPECT_EQ(store->Get("b").open, 1);
+  EXPECT_EQ(store->Transfer("nope", Owner::Rep("a"), kT0).status().code(),
+            StatusCode::kNotFound);
+}
+
+TEST(InMemoryStateStore, ReconcileReplacesTheOpenLoad) {
+  RuleSet rules = MakeRules({MakeRep("a").MaxOpen(2), MakeRep("b")});
+  auto store = NewInMemoryStateStore();
+  ASSERT_TRUE(store->Reconcile("a", 2).ok());
+  EXPECT_EQ(store->Get("a").open, 2);
+  Claimer claimer(*store, rules.roster());
+  EXPECT_EQ(claimer.Owner("L1"), "b");  // a is at max_open by the CRM's count
+  ASSERT_TRUE(store->Reconcile("a", 0).ok());
+  EXPECT_EQ(claimer.Owner("L2"), "a");
+  EXPECT_EQ(store->Reconcile("a", -1).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(store->Get("a").open, 1);
+}
+
+TEST(InMemoryStateStore, SetClaimHistoryIsWhatTimeCapsCount) {
+  RuleSet rules = MakeRules({MakeRep("a").MaxPerDay(2)});
+  auto store = NewInMemoryStateStore();
+  ASSERT_TRUE(store->Attach(rules.roster()).ok());
+  EXPECT_TRUE(store->UnderTimeCaps(rules.roster(), 0, kT0));
+  std::vector<Instant> claims = {kT0 - std::chrono::hours(1),
+                                 kT0 - std::chrono::hours(2)};
+  ASSERT_TRUE(store->SetClaimHistory("a", claims).ok());
+  EXPECT_FALSE(store->UnderTimeCaps(rules.roster(), 0, kT0));
+  ASSERT_TRUE(store->SetClaimHistory("a", {}).ok());
+  EXPECT_TRUE(store->UnderTimeCaps(rules.roster(), 0, kT0));
+}
+
+// A store with some of everything: loads, presence, claim history, two
+// rotations (one random), a reassigned lead and a fallback lead.
+std::unique_ptr<StateStore> BusyStore(const Roster& roster) {
+  auto store = NewInMemoryStateStore();
+  Claimer claimer(*store, roster);
+  for (int i = 0; i < 5; ++i) claimer.Owner("L" + std::to_string(i));
+  claimer.Owner("R1", Order(PickOrder::kRandom), nullptr, "dice", 77);
+  claimer.Owner("W1", Order(PickOrder::kSmoothWeighted), nullptr, "wrr");
+  Lead lead = testing::MakeLead("F1", {{"score", Value(12.5)}});
+  (void)ClaimReplacing(*store, roster, "L0", Only(roster, 2), 1,
+                       ChangeReason::kSlaMissed, kT0);
+  (void)store->Record(FallbackDecision("F1", Owner::Queue("inbox")), &lead,
+                      nullptr);
+  (void)store->SetPresence("b", Presence::kAway);
+  std::vector<Instant> claims = {kT0, kT0 + std::chrono::milliseconds(1)};
+  (void)store->SetClaimHistory("c", claims);
+  return store;
+}
+
+TEST(InMemoryStateStore, SnapshotRoundTripsExactly) {
+  RuleSet rules = MakeRules(
+      {MakeRep("a").Weight(0.1), MakeRep("b").Weight(3), MakeRep("c")});
+  auto store = BusyStore(rules.roster());
+  Result<std::string> saved = store->SaveSnapshot();
+  ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  auto copy = NewInMemoryStateStore();
+  Status loaded = copy->LoadSnapshot(*saved);
+  ASSERT_TRUE(loaded.ok()) << loaded.ToString();
+  EXPECT_EQ(copy->SaveSnapshot().value(), *saved);
+  EXPECT_EQ(copy->Get("b").presence, Presence::kAway);
+  EXPECT_EQ(copy->FindRecord("L0")->history.at(0).reason,
+            ChangeReason::kSlaMissed);
+  // The copy decides exactly as the original from here on.
+  Claimer a(*store, rules.roster());
+  Claimer b(*copy, rules.roster());
+  for (int i = 0; i < 50; ++i) {
+    std::string id = "N" + std::to_string(i);
+    ASSERT_EQ(a.Owner(id), b.Owner(id)) << id;
+    ASSERT_EQ(a.Owner(id + "r", Order(PickOrder::kRandom), nullptr, "dice"),
+              b.Owner(id + "r", Order(PickOrder::kRandom), nullptr, "dice"));
+    ASSERT_EQ(
+        a.Owner(id + "w", Order(PickOrder::kSmoothWeighted), nullptr, "wrr"),
+        b.Owner(id + "w", Order(PickOrder::kSmoothWeighted), nullptr, "wrr"));
+  }
+}
+
+TEST(InMemoryStateStore, LargeCountersAreWrittenAsStrings) {
+  auto store = NewInMemoryStateStore();
+  std::string doc = R"({"format":"leadroute-state","version":1,
+    "sequence":"18446744073709551615","reps":[],
+    "rotations":[{"key":"k","rng":"9007199254740993","reps":[]}],"leads":[]})";
+  ASSERT_TRUE(store->LoadSnapshot(doc).ok());
+  std::string saved = store->SaveSnapshot().value();
+  EXPECT_THAT(saved,
+              ::testing::HasSubstr(R"("sequence":"18446744073709551615")"));
+  EXPECT_THAT(saved, ::testing::HasSubstr(R"("rng":"9007199254740993")"));
+}
+
+TEST(InMemoryStateStore, RejectedSnapshotsLeaveTheStateAsItWas) {
+  RuleSet rules = MakeRules({MakeRep("a"), MakeRep("b"), MakeRep("c")});
+  auto store = BusyStore(rules.roster());
+  const std::string before = store->SaveSnapshot().value();
+  auto expect_rejected = [&](const std::string& doc, const std::string& text) {
+    Status s = store->LoadSnapshot(doc);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << doc;
+    EXPECT_THAT(std::string(s.message()), ::testing::HasSubstr(text));
+    EXPECT_EQ(store->SaveSnapshot().value(), before);
+  };
+  std::string v2 = before;
+  v2.replace(v2.find("\"version\":1"), 11, "\"version\":2");
+  expect_rejected(v2,
+                  "state format version 2 is newer than this leadroute "
+                  "reads (1)");
+  std::string format = before;
+  format.replace(format.find("leadroute-state"), 15, "leadroute-rules");
+  expect_rejected(format, "/format: not a leadroute state document");
+  expect_rejected(before.substr(0, before.size() / 2), "invalid JSON");
+  std::string deep = before;
+  // The last lead (sorted by id: "W1", /leads/7) has a bad owner kind.
+  size_t w1 = deep.find("\"lead_id\":\"W1\"");
+  ASSERT_NE(w1, std::string::npos);
+  deep.replace(deep.find("\"kind\":\"rep\"", w1), 12, "\"kind\":\"bot\"");
+  expect_rejected(deep, "/leads/7/owner/kind: expected \"rep\" or \"queue\"");
+  std::string reason = before;
+  reason.replace(reason.find("sla_missed"), 10, "sla_mised");
+  expect_rejected(reason, "/leads/1/history/0/reason: unknown reason");
+}
+
 }  // namespace
 }  // namespace leadroute

@@ -62,6 +62,16 @@ struct LintOptions {
   bool json = false;
 };
 
+struct ExplainOptions {
+  std::string rules;
+  std::string accounts;  // empty: no accounts
+  std::string lead;      // one JSON object; or else:
+  std::string leads;     // JSON Lines, with
+  std::string lead_id;   // the id of the lead to explain
+  std::string at;  // RFC 3339 instant if the lead has no created_at; "": now
+  bool json = false;
+};
+
 // `lint`: there are errors (exit 1 is a file that did not load).
 inline constexpr int kExitLintErrors = 2;
 
@@ -70,6 +80,7 @@ int RunRoute(const RouteOptions& options);
 int RunSimulate(const SimulateOptions& options);
 int RunDiff(const DiffOptions& options);
 int RunLint(const LintOptions& options);
+int RunExplain(const ExplainOptions& options);
 
 // The errors of a failed load, each with its JSON Pointer path; a failure
 // without per-value errors (e.g. an unreadable file) becomes one error at "".
@@ -93,6 +104,14 @@ void ReportLineError(int64_t line, const Status& status);
 std::optional<RuleSet> LoadRules(const std::string& path);
 // Loads an AccountDirectory, printing its errors to stderr on failure.
 std::optional<AccountDirectory> LoadAccounts(const std::string& path);
+
+// RouterOptions for `--at` (the clock for leads without a `created_at`;
+// empty: the system clock) and `--accounts` (empty: none). nullopt after
+// reporting a bad instant (`exit_code` = kExitUsage) or accounts that do not
+// load (kExitLoadFailed).
+std::optional<RouterOptions> RouterOptionsFor(const std::string& at,
+                                              const std::string& accounts_path,
+                                              int& exit_code);
 
 // The leads of a JSON Lines file ("-": stdin), in order, blank lines
 // skipped; each line that is not a lead is reported with ReportLineError and

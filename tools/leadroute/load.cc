@@ -5,6 +5,7 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <utility>
 
@@ -84,6 +85,48 @@ std::optional<AccountDirectory> LoadAccounts(const std::string& path) {
     return std::nullopt;
   }
   return std::move(accounts).value();
+}
+
+namespace {
+
+// The instant of `--at`.
+class FixedClock final : public Clock {
+ public:
+  explicit FixedClock(Instant at) : at_(at) {}
+  std::string_view Name() const noexcept override { return "fixed"; }
+  Instant Now() const noexcept override { return at_; }
+
+ private:
+  Instant at_;
+};
+
+}  // namespace
+
+std::optional<RouterOptions> RouterOptionsFor(const std::string& at,
+                                              const std::string& accounts_path,
+                                              int& exit_code) {
+  RouterOptions options;
+  if (!at.empty()) {
+    std::optional<Instant> instant = ParseInstant(at);
+    if (!instant) {
+      fmt::print(stderr,
+                 "--at: found \"{}\", expected an RFC 3339 instant such as "
+                 "2024-03-10T14:30:00Z\n",
+                 at);
+      exit_code = kExitUsage;
+      return std::nullopt;
+    }
+    options.clock = std::make_shared<FixedClock>(*instant);
+  }
+  if (!accounts_path.empty()) {
+    std::optional<AccountDirectory> accounts = LoadAccounts(accounts_path);
+    if (!accounts) {
+      exit_code = kExitLoadFailed;
+      return std::nullopt;
+    }
+    options.accounts = std::move(*accounts);
+  }
+  return options;
 }
 
 std::optional<std::vector<Lead>> ReadLeads(const std::string& path,

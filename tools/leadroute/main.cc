@@ -8,6 +8,9 @@
 //                      [--json] [--html FILE]
 //   leadroute diff --old OLD.json --new NEW.json --leads L.jsonl
 //                  [--accounts A.json] [--top N] [--json]
+//   leadroute explain --rules R.json [--accounts A.json]
+//                     (--lead L.json | --leads L.jsonl --lead-id ID)
+//                     [--at TIME] [--json]
 //
 // Exit codes (docs/cli.md): 0 success, 1 an input file failed to load,
 // 2 bad command line (or `lint` found errors), 3 some lead lines had errors.
@@ -180,6 +183,50 @@ int Main(int argc, char** argv) {
       "    --accounts examples/data/accounts.json \\\n"
       "    --leads examples/data/leads.jsonl");
 
+  leadroute::cli::ExplainOptions explain_options;
+  CLI::App* explain = app.add_subcommand(
+      "explain",
+      "Show why a lead goes to its owner: every rule tried, each step's "
+      "candidates, the reps eliminated and why, the pick and its runner-up.");
+  explain->add_option("--rules", explain_options.rules, "The rules file")
+      ->required()
+      ->type_name("R.json");
+  AddAccountsOption(explain, explain_options.accounts);
+  CLI::Option* explain_lead = explain
+                                  ->add_option("--lead", explain_options.lead,
+                                               "The lead, one JSON object")
+                                  ->type_name("L.json");
+  CLI::Option* explain_leads =
+      explain
+          ->add_option("--leads", explain_options.leads,
+                       "A leads file (JSON Lines) holding the lead named by "
+                       "--lead-id")
+          ->type_name("L.jsonl");
+  CLI::Option* explain_id =
+      explain
+          ->add_option("--lead-id", explain_options.lead_id,
+                       "The id of the lead in --leads")
+          ->type_name("ID");
+  explain_lead->excludes(explain_leads)->excludes(explain_id);
+  explain_leads->needs(explain_id);
+  explain_id->needs(explain_leads);
+  explain
+      ->add_option("--at", explain_options.at,
+                   "Route as of this RFC 3339 instant when the lead carries "
+                   "no created_at (default: now)")
+      ->type_name("TIME");
+  explain->add_flag("--json", explain_options.json,
+                    "Print the trace as JSON (docs/explain.md)");
+  explain->footer(
+      "A dry run with fresh in-memory state: nothing is recorded. Either "
+      "--lead or --leads with --lead-id.\n"
+      "Exit: 0 explained, 1 an input failed to load or the lead id is not "
+      "in the file, 2 bad command line.\n\n"
+      "Example:\n"
+      "  leadroute explain --rules examples/data/rules.json \\\n"
+      "    --accounts examples/data/accounts.json \\\n"
+      "    --leads examples/data/leads.jsonl --lead-id L-000003");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -190,6 +237,16 @@ int Main(int argc, char** argv) {
   if (lint->parsed()) return leadroute::cli::RunLint(lint_options);
   if (simulate->parsed()) return leadroute::cli::RunSimulate(simulate_options);
   if (diff->parsed()) return leadroute::cli::RunDiff(diff_options);
+  if (explain->parsed()) {
+    if (explain_options.lead.empty() && explain_options.leads.empty()) {
+      std::fputs(
+          "explain: give --lead L.json, or --leads L.jsonl with "
+          "--lead-id ID\n",
+          stderr);
+      return kExitUsage;
+    }
+    return leadroute::cli::RunExplain(explain_options);
+  }
   return leadroute::cli::RunRoute(route_options);
 }
 

@@ -33,17 +33,6 @@ bool IsBlank(std::string_view line) {
   return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
-// The instant of `--at`, for every lead without a `created_at`.
-class FixedClock final : public Clock {
- public:
-  explicit FixedClock(Instant at) : at_(at) {}
-  std::string_view Name() const noexcept override { return "fixed"; }
-  Instant Now() const noexcept override { return at_; }
-
- private:
-  Instant at_;
-};
-
 struct FileCloser {
   void operator()(std::FILE* f) const noexcept {
     if (f != nullptr && f != stdout) std::fclose(f);
@@ -56,24 +45,11 @@ int RunRoute(const RouteOptions& options) {
   // Load everything before writing anything.
   std::optional<RuleSet> rules = LoadRules(options.rules);
   if (!rules) return kExitLoadFailed;
-  RouterOptions router_options;
-  if (!options.at.empty()) {
-    std::optional<Instant> at = ParseInstant(options.at);
-    if (!at) {
-      fmt::print(stderr,
-                 "--at: found \"{}\", expected an RFC 3339 instant such as "
-                 "2024-03-10T14:30:00Z\n",
-                 options.at);
-      return kExitUsage;
-    }
-    router_options.clock = std::make_shared<FixedClock>(*at);
-  }
-  if (!options.accounts.empty()) {
-    std::optional<AccountDirectory> accounts = LoadAccounts(options.accounts);
-    if (!accounts) return kExitLoadFailed;
-    router_options.accounts = std::move(*accounts);
-  }
-  auto router = Router::Create(*rules, std::move(router_options));
+  int exit_code = kExitOk;
+  std::optional<RouterOptions> router_options =
+      RouterOptionsFor(options.at, options.accounts, exit_code);
+  if (!router_options) return exit_code;
+  auto router = Router::Create(*rules, std::move(*router_options));
   if (!router.ok()) {
     PrintErrors(stderr, options.rules, router.status());
     return kExitLoadFailed;
