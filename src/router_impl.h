@@ -62,8 +62,11 @@ struct Router::Impl {
     {
       std::lock_guard<std::mutex> lock(snapshot_mutex);
       snapshot.swap(next);
+      // Inside the lock: whoever reads the new snapshot through Load() (say
+      // generation()) and then routes sees the new count too, so no route
+      // can use an older generation than one already observed.
+      published.fetch_add(1, std::memory_order_release);
     }
-    published.fetch_add(1, std::memory_order_release);
     // `next` (the old snapshot) is released here, outside the lock.
   }
 
@@ -74,7 +77,7 @@ struct Router::Impl {
   const uint64_t id = NextId();
   mutable std::mutex snapshot_mutex;  // guards `snapshot`
   std::shared_ptr<const internal::Snapshot> snapshot;
-  std::atomic<uint64_t> published{0};  // +1 per Publish, after it
+  std::atomic<uint64_t> published{0};  // +1 per Publish, under the mutex
   std::mutex update_mutex;             // serialises Update/SetAccounts
   internal::Log log;
 

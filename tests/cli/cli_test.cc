@@ -313,6 +313,66 @@ TEST_F(LeadrouteCli, RouteSummaryGoesToStderrWhenDecisionsUseStdout) {
   EXPECT_THAT(run.err, HasSubstr("Leads per rule"));
 }
 
+TEST_F(LeadrouteCli, RouteStateCarriesAcrossRuns) {
+  // The first 1,000 demo leads, in one run and in two halves with --state.
+  std::vector<std::string> leads;
+  for (const std::string& line : Lines(ReadText(Data("leads.jsonl")))) {
+    if (leads.size() == 1000) break;
+    if (line.find_first_not_of(" \t\r") != std::string::npos) {
+      leads.push_back(line);
+    }
+  }
+  std::string first, second, all;
+  for (size_t i = 0; i < leads.size(); ++i) {
+    (i < 500 ? first : second) += leads[i] + "\n";
+    all += leads[i] + "\n";
+  }
+  const std::string rules = " --rules " + Quote(Data("rules.json")) +
+                            " --accounts " + Quote(Data("accounts.json"));
+  auto route = [&](const std::string& leads_file, const std::string& extra) {
+    Outcome run =
+        Leadroute("route" + rules + " --leads " + Quote(leads_file) + extra);
+    EXPECT_EQ(run.exit_code, 0) << run.err;
+    return run.out;
+  };
+  std::string one_run = route(Write("all.jsonl", all), "");
+  std::string state = Path("state.json");
+  ASSERT_FALSE(fs::exists(state));  // the first run starts from nothing
+  std::string halves =
+      route(Write("first.jsonl", first), " --state " + Quote(state));
+  ASSERT_TRUE(fs::exists(state));
+  halves += route(Write("second.jsonl", second), " --state " + Quote(state));
+  EXPECT_EQ(halves, one_run);
+
+  // A lead decided in an earlier run comes back as repeated.
+  std::string again =
+      route(Write("again.jsonl", leads[0] + "\n"), " --state " + Quote(state));
+  EXPECT_EQ(nlohmann::json::parse(again)["repeated"], true) << again;
+  EXPECT_EQ(nlohmann::json::parse(again)["owner"],
+            nlohmann::json::parse(Lines(one_run)[0])["owner"]);
+
+  // simulate starts from the saved state and leaves it untouched.
+  std::string before = ReadText(state);
+  Outcome sim =
+      Leadroute("simulate" + rules + " --leads " + Quote(Path("second.jsonl")) +
+                " --state " + Quote(state) + " --json");
+  ASSERT_EQ(sim.exit_code, 0) << sim.err;
+  // Every lead of the second half is already decided in that state.
+  EXPECT_EQ(nlohmann::json::parse(sim.out)["decisions"], 0) << sim.out;
+  EXPECT_EQ(ReadText(state), before);
+
+  // A state file that does not load: exit 1, the file stays as it was.
+  std::string bad =
+      Write("bad_state.json", R"({"format":"leadroute-state","version":2})");
+  Outcome rejected =
+      Leadroute("route" + rules + " --leads " + Quote(Path("first.jsonl")) +
+                " --state " + Quote(bad));
+  EXPECT_EQ(rejected.exit_code, 1);
+  EXPECT_THAT(rejected.err, HasSubstr("cannot load state"));
+  EXPECT_THAT(rejected.err, HasSubstr("version 2"));
+  EXPECT_EQ(ReadText(bad), R"({"format":"leadroute-state","version":2})");
+}
+
 TEST_F(LeadrouteCli, RouteFailsWhenRulesOrAccountsDoNotLoad) {
   std::string leads = Write("leads.jsonl", "{\"id\": \"L-1\"}\n");
   std::string bad = Write("bad.json", kBadRules);

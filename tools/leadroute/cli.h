@@ -38,6 +38,8 @@ struct RouteOptions {
   std::string out;       // empty or "-": standard output
   bool summary = false;
   std::string at;  // RFC 3339 instant of leads without created_at; empty: now
+  std::string
+      state;  // saved state loaded (when present) and saved; empty: none
 };
 
 struct SimulateOptions {
@@ -45,6 +47,7 @@ struct SimulateOptions {
   std::string leads;     // "-": standard input
   std::string accounts;  // empty: no accounts
   std::string html;      // empty: no HTML report
+  std::string state;  // saved state to start from (never written); empty: none
   bool json = false;
 };
 
@@ -112,6 +115,11 @@ std::optional<AccountDirectory> LoadAccounts(const std::string& path);
 std::optional<RouterOptions> RouterOptionsFor(const std::string& at,
                                               const std::string& accounts_path,
                                               int& exit_code);
+
+// Loads the saved state in `path` into `router` (Router::LoadState). A file
+// that does not exist is a fresh start unless `must_exist`. False after
+// reporting an error.
+bool LoadStateFile(Router& router, const std::string& path, bool must_exist);
 
 // The leads of a JSON Lines file ("-": stdin), in order, blank lines
 // skipped; each line that is not a lead is reported with ReportLineError and

@@ -3,6 +3,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -160,6 +161,19 @@ std::optional<std::vector<Lead>> ReadLeads(const std::string& path,
     return std::nullopt;
   }
   return leads;
+}
+
+bool LoadStateFile(Router& router, const std::string& path, bool must_exist) {
+  std::error_code error;
+  if (!must_exist && !std::filesystem::exists(path, error) && !error) {
+    return true;  // the first run: routing starts from empty state
+  }
+  Status loaded = router.LoadState(path);
+  if (!loaded.ok()) {
+    fmt::print(stderr, "{}: cannot load state: {}\n", path, loaded.message());
+    return false;
+  }
+  return true;
 }
 
 std::optional<Router> NewRouter(const RuleSet& rules,

@@ -92,6 +92,11 @@ int Main(int argc, char** argv) {
                    "Route as of this RFC 3339 instant the leads that carry no "
                    "created_at (default: now)")
       ->type_name("TIME");
+  route
+      ->add_option("--state", route_options.state,
+                   "Saved state (loads, rotations, open leads): loaded first "
+                   "when the file exists, saved after the run")
+      ->type_name("FILE");
   route->add_flag("--summary", route_options.summary,
                   "Print totals, leads per rep and per rule (to stdout when "
                   "--out is a file, else stderr)");
@@ -137,6 +142,12 @@ int Main(int argc, char** argv) {
       ->type_name("R.json");
   AddLeadsOption(simulate, simulate_options.leads);
   AddAccountsOption(simulate, simulate_options.accounts);
+  simulate
+      ->add_option("--state", simulate_options.state,
+                   "Start from this saved state (from `route --state`); it "
+                   "is never written")
+      ->type_name("FILE")
+      ->check(CLI::ExistingFile);
   simulate->add_flag("--json", simulate_options.json,
                      "Print the report as JSON on stdout");
   simulate

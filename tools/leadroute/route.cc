@@ -54,6 +54,10 @@ int RunRoute(const RouteOptions& options) {
     PrintErrors(stderr, options.rules, router.status());
     return kExitLoadFailed;
   }
+  if (!options.state.empty() &&
+      !LoadStateFile(*router, options.state, /*must_exist=*/false)) {
+    return kExitLoadFailed;
+  }
 
   std::vector<char> in_buffer(kBufferSize);
   std::ifstream file;
@@ -139,6 +143,16 @@ int RunRoute(const RouteOptions& options) {
   if (write_failed) {
     fmt::print(stderr, "{}: write error\n", to_stdout ? "stdout" : options.out);
     return kExitLoadFailed;
+  }
+  if (!options.state.empty()) {
+    // Saved only after every decision was written: a failed run leaves the
+    // previous state, so rerunning it routes the same leads again.
+    Status saved = router->SaveState(options.state);
+    if (!saved.ok()) {
+      fmt::print(stderr, "{}: cannot save state: {}\n", options.state,
+                 saved.message());
+      return kExitLoadFailed;
+    }
   }
 
   if (options.summary) {

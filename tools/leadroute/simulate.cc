@@ -297,6 +297,10 @@ int RunSimulate(const SimulateOptions& options) {
   std::optional<Router> router =
       NewRouter(*rules, options.rules, options.accounts);
   if (!router) return kExitLoadFailed;
+  if (!options.state.empty() &&
+      !LoadStateFile(*router, options.state, /*must_exist=*/true)) {
+    return kExitLoadFailed;
+  }
   int64_t bad_lines = 0;
   std::optional<std::vector<Lead>> leads = ReadLeads(options.leads, bad_lines);
   if (!leads) return kExitLoadFailed;
