@@ -60,6 +60,11 @@ demo: build
 	$(LEADROUTE) simulate --rules $(DATA)/rules.json --accounts $(DATA)/accounts.json \
 	  --leads $(DATA)/leads.jsonl --html $(BUILD_DIR)/demo-report.html >/dev/null
 	@echo "HTML report of the demo run: $(abspath $(BUILD_DIR)/demo-report.html)"
+	@echo
+	@echo "Routing around time zones: lead L-000221 (Massachusetts, 02:30 in New York)"
+	@echo "finds the na-east reps off shift and goes to an inbound rep on shift in Europe or India:"
+	$(LEADROUTE) explain --rules $(DATA)/rules.json --accounts $(DATA)/accounts.json \
+	  --leads $(DATA)/leads.jsonl --lead-id L-000221
 
 test: build
 	ctest --preset $(PRESET)
