@@ -817,7 +817,12 @@ class Trip final : public StepContext {
   void NoteClaimStart(const ClaimRequest& request) noexcept {
     Traced([&] {
       pick_.emplace();
-      pick_->order = PickOrderCode(request.policy.order);
+      pick_->order =
+          request.policy.catch_up &&
+                  (request.policy.order == PickOrder::kLeastRecent ||
+                   request.policy.order == PickOrder::kSmoothWeighted)
+              ? std::string_view("catch_up")
+              : PickOrderCode(request.policy.order);
       expected_ = state_.Peek(request);
       pick_->runner_up = RunnerUp(request, expected_);
     });

@@ -98,6 +98,15 @@ struct ClaimPolicy {
   // `ClaimRequest::seed` (a step's own seed). Either seed is used only when
   // the rotation first draws; later draws continue its sequence.
   uint64_t seed = 0;
+  // Fairness after absence (`round_robin` with `catch_up`), for kLeastRecent
+  // and kSmoothWeighted: the rotation counts each rep's claims within
+  // `period` (an opaque period number, e.g. the local day), and the pick is
+  // the eligible rep with the lowest (claims in the period + 1) / weight
+  // (weight 1 for kLeastRecent), then the least recently assigned. So a rep
+  // who was away gets leads first until level with the others, and a new
+  // period starts everyone at zero.
+  bool catch_up = false;
+  int64_t period = 0;
 };
 
 struct ClaimRequest {

@@ -219,6 +219,9 @@ class StrategyBuildContext {
   virtual FieldSlot Field(std::string_view field) = 0;
   // The RuleSet's `settings.seed` mixed with the step's path.
   virtual uint64_t seed() const noexcept = 0;
+  // The RuleSet's `settings.time_zone` (an IANA name, validated), in which
+  // days and months are counted; empty: UTC.
+  virtual std::string_view time_zone() const noexcept { return {}; }
 
  protected:
   ~StrategyBuildContext() = default;

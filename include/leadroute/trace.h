@@ -38,8 +38,9 @@ struct TraceElimination {
 // What a picker (or a resolver's named owner) claimed.
 struct TracePick {
   std::string rep{};  // the chosen rep id; empty when nobody could be claimed
-  // How it was chosen: "least_recent", "smooth_weighted", "least_loaded",
-  // "least_loaded_ratio", "random" or "preference" (a resolver's owner).
+  // How it was chosen: "least_recent", "smooth_weighted", "catch_up"
+  // (`round_robin` with `catch_up`), "least_loaded", "least_loaded_ratio",
+  // "random" or "preference" (a resolver's owner).
   std::string order{};
   // The rep the same claim would pick with the chosen one removed (empty:
   // nobody else was eligible; always empty for "preference").

@@ -29,13 +29,15 @@ bool KnownTimeZone(const std::string& name) {
 class BuildContext final : public StrategyBuildContext {
  public:
   BuildContext(std::string_view name, std::string path, StepParams params,
-               const Roster& roster, FieldTable& fields, uint64_t seed)
+               const Roster& roster, FieldTable& fields, uint64_t seed,
+               std::string_view time_zone)
       : name_(name),
         path_(std::move(path)),
         params_(std::move(params)),
         roster_(roster),
         fields_(fields),
-        seed_(seed) {}
+        seed_(seed),
+        time_zone_(time_zone) {}
 
   std::string_view name() const noexcept override { return name_; }
   const std::string& path() const noexcept override { return path_; }
@@ -45,6 +47,7 @@ class BuildContext final : public StrategyBuildContext {
     return fields_.Intern(field);
   }
   uint64_t seed() const noexcept override { return seed_; }
+  std::string_view time_zone() const noexcept override { return time_zone_; }
 
  private:
   std::string_view name_;
@@ -53,6 +56,7 @@ class BuildContext final : public StrategyBuildContext {
   const Roster& roster_;
   FieldTable& fields_;
   uint64_t seed_;
+  std::string_view time_zone_;
 };
 
 class Compiler {
@@ -447,7 +451,10 @@ class Compiler {
     state->document = std::move(*params);
     BuildContext ctx(step.strategy, path, MakeStepParams(state, path),
                      *out_->roster, out_->fields,
-                     Mix64(out_->config.settings.seed ^ Fnv1a64(path)));
+                     Mix64(out_->config.settings.seed ^ Fnv1a64(path)),
+                     out_->zone != nullptr
+                         ? std::string_view(out_->config.settings.time_zone)
+                         : std::string_view());
     Result<std::unique_ptr<Strategy>> built = Status::Internal("not run");
     try {
       built = (*factory)(ctx);

@@ -154,6 +154,13 @@ bool UnderCaps(const TimeCaps& caps, const RepState& state,
 struct RotationEntry {
   uint64_t last_seq = 0;  // 0 = never assigned in this rotation
   double current = 0;     // smooth weighted round robin
+  // Catch-up: claims within period `period` (ClaimPolicy::catch_up).
+  int64_t period = 0;
+  int64_t period_claims = 0;
+
+  int64_t ClaimsIn(int64_t p) const noexcept {
+    return period == p ? period_claims : 0;
+  }
 };
 
 struct Rotation {
@@ -254,8 +261,12 @@ class InMemoryStateStore final : public StateStore {
       }
       state.open.store(state.open.load(std::memory_order_relaxed) + 1,
                        std::memory_order_relaxed);
-      rotation.by_index[choice.rep]->last_seq = ++seq_;
-      if (request.policy.order == PickOrder::kSmoothWeighted) {
+      RotationEntry& entry = *rotation.by_index[choice.rep];
+      entry.last_seq = ++seq_;
+      if (CatchesUp(request.policy)) {
+        entry.period_claims = entry.ClaimsIn(request.policy.period) + 1;
+        entry.period = request.policy.period;
+      } else if (request.policy.order == PickOrder::kSmoothWeighted) {
         CommitSmoothWeighted(request, roster, view, rotation, choice.rep);
       }
       if (choice.rng) rotation.rng = *choice.rng;
@@ -459,8 +470,11 @@ class InMemoryStateStore final : public StateStore {
         entry.key = key;
         entry.rng = rotation.rng;
         for (const auto& [id, e] : rotation.by_rep) {
-          if (e.last_seq == 0 && e.current == 0) continue;
-          entry.reps.push_back({id, e.last_seq, e.current});
+          if (e.last_seq == 0 && e.current == 0 && e.period_claims == 0) {
+            continue;
+          }
+          entry.reps.push_back(
+              {id, e.last_seq, e.current, e.period, e.period_claims});
         }
         data.rotations.push_back(std::move(entry));
       }
@@ -484,7 +498,7 @@ class InMemoryStateStore final : public StateStore {
         rotation.rng = entry.rng;
         for (auto& e : entry.reps) {
           rotation.by_rep[std::move(e.id)] =
-              RotationEntry{e.last_seq, e.current};
+              RotationEntry{e.last_seq, e.current, e.period, e.period_claims};
         }
       }
       decltype(leads_) leads;
@@ -763,6 +777,34 @@ class InMemoryStateStore final : public StateStore {
                 const RosterView& view, const Rotation& rotation) const {
     Choice choice;
     const auto& entries = rotation.by_index;
+    if (CatchesUp(request.policy)) {
+      // Lowest (claims in the period + 1) / weight, compared exactly by
+      // cross-multiplying; then least recently assigned.
+      const bool weighted = request.policy.order == PickOrder::kSmoothWeighted;
+      double best_claims = 0;
+      double best_weight = 1;
+      uint64_t best_seq = 0;
+      ForEachEligible(request, roster, view, [&](RepIndex i) {
+        const RotationEntry& e = *entries[i];
+        double claims =
+            static_cast<double>(e.ClaimsIn(request.policy.period) + 1);
+        double weight = weighted ? roster.rep(i).weight : 1.0;
+        if (!(weight > 0)) return;  // a zero weight never catches up
+        bool better = choice.rep == kNoRep;
+        if (!better) {
+          double lhs = claims * best_weight;
+          double rhs = best_claims * weight;
+          better = lhs < rhs || (lhs == rhs && e.last_seq < best_seq);
+        }
+        if (better) {
+          choice.rep = i;
+          best_claims = claims;
+          best_weight = weight;
+          best_seq = e.last_seq;
+        }
+      });
+      return choice;
+    }
     switch (request.policy.order) {
       case PickOrder::kLeastRecent: {
         uint64_t best = 0;
@@ -860,6 +902,11 @@ class InMemoryStateStore final : public StateStore {
       }
     }
     return choice;
+  }
+
+  static bool CatchesUp(const ClaimPolicy& policy) noexcept {
+    return policy.catch_up && (policy.order == PickOrder::kLeastRecent ||
+                               policy.order == PickOrder::kSmoothWeighted);
   }
 
   // Applies the smooth-WRR round that chose `picked`. Runs after the picked

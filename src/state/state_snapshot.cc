@@ -3,7 +3,8 @@
 //   {"format": "leadroute-state", "version": 1, "sequence": N,
 //    "reps": [{"id", "presence", "open", "claims": [instant, ...]}],
 //    "rotations": [{"key", "rng": u64 | null,
-//                   "reps": [{"id", "last_seq", "current"}]}],
+//                   "reps": [{"id", "last_seq", "current",
+//                             "period"?, "period_claims"?}]}],
 //    "leads": [{"lead_id", "version", "owner": {"kind", "id"}, "rule",
 //               "decided_by", "fallback", "generation", "routed_at",
 //               "history": [{"from": owner, "reason", "at"}],
@@ -19,6 +20,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdint>
 #include <string>
 #include <unordered_set>
 #include <utility>
@@ -166,6 +168,13 @@ class Reader {
     return std::nullopt;
   }
 
+  std::optional<int64_t> I64(const OJson* v, const std::string& path) {
+    if (v == nullptr) return std::nullopt;
+    if (v->is_number_integer()) return v->get<int64_t>();
+    Error(path, "expected an integer, " + Found(*v));
+    return std::nullopt;
+  }
+
   std::optional<int32_t> Count(const OJson* v, const std::string& path) {
     if (v == nullptr) return std::nullopt;
     if (v->is_number_integer()) {
@@ -269,7 +278,8 @@ void ReadReps(Reader& r, const OJson& doc, StateData& data) {
 
 void ReadRotations(Reader& r, const OJson& doc, StateData& data) {
   static constexpr std::string_view kKeys[] = {"key", "rng", "reps"};
-  static constexpr std::string_view kRepKeys[] = {"id", "last_seq", "current"};
+  static constexpr std::string_view kRepKeys[] = {"id", "last_seq", "current",
+                                                  "period", "period_claims"};
   std::unordered_set<std::string> seen_keys;
   r.Array(r.Member(doc, "", "rotations"), "/rotations",
           [&](const OJson& item, const std::string& path) {
@@ -301,6 +311,19 @@ void ReadRotations(Reader& r, const OJson& doc, StateData& data) {
                                        PointerJoin(epath, "last_seq"));
                       auto current = r.Double(r.Member(e, epath, "current"),
                                               PointerJoin(epath, "current"));
+                      // Catch-up counts: both or neither.
+                      if (e.contains("period") || e.contains("period_claims")) {
+                        auto period = r.I64(r.Member(e, epath, "period"),
+                                            PointerJoin(epath, "period"));
+                        auto claims =
+                            r.U64(r.Member(e, epath, "period_claims"),
+                                  PointerJoin(epath, "period_claims"));
+                        if (period) rep.period = *period;
+                        if (claims) {
+                          rep.period_claims = static_cast<int64_t>(
+                              std::min<uint64_t>(*claims, INT64_MAX));
+                        }
+                      }
                       if (id) rep.id = std::move(*id);
                       if (seq) rep.last_seq = *seq;
                       if (current) rep.current = *current;
@@ -462,6 +485,10 @@ Result<std::string> WriteStateJson(const StateData& data) {
         j["id"] = e->id;
         j["last_seq"] = U64Json(e->last_seq);
         j["current"] = e->current;
+        if (e->period_claims > 0) {
+          j["period"] = e->period;
+          j["period_claims"] = e->period_claims;
+        }
         out.push_back(std::move(j));
       }
       r["reps"] = std::move(out);

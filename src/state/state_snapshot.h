@@ -31,6 +31,8 @@ struct StateData {
     std::string id;
     uint64_t last_seq = 0;
     double current = 0;
+    int64_t period = 0;         // catch-up period of `period_claims`
+    int64_t period_claims = 0;  // 0: not written
   };
   struct RotationEntry {
     std::string key;

@@ -6,6 +6,7 @@
 
 #include <string_view>
 
+#include "date/tz.h"
 #include "leadroute/state_store.h"
 #include "leadroute/strategy.h"
 
@@ -22,6 +23,13 @@ class PickerStrategy final : public Strategy {
   PickerStrategy(std::string_view name, ClaimPolicy policy) noexcept
       : name_(name), policy_(policy) {}
 
+  // The periods of `round_robin`'s `catch_up`, counted in `zone`'s local
+  // time (nullptr: UTC).
+  enum class Period : uint8_t { kDay, kMonth };
+  PickerStrategy(std::string_view name, ClaimPolicy policy, Period period,
+                 const date::time_zone* zone) noexcept
+      : name_(name), policy_(policy), period_(period), zone_(zone) {}
+
   std::string_view Name() const noexcept override { return name_; }
   StrategyKind Kind() const noexcept override { return StrategyKind::kPicker; }
 
@@ -31,6 +39,8 @@ class PickerStrategy final : public Strategy {
  private:
   std::string_view name_;
   ClaimPolicy policy_;
+  Period period_ = Period::kDay;
+  const date::time_zone* zone_ = nullptr;
 };
 
 }  // namespace leadroute::internal
