@@ -1,6 +1,9 @@
 # ctest driver: builds tests/package against leadroute one way.
 #   cmake -DMODE=find_package|subdirectory|pkg-config -DSOURCE=<src>
-#         -DBINARY=<leadroute build dir> -DWORK=<scratch dir> -P run.cmake
+#         -DBINARY=<leadroute build dir> -DWORK=<scratch dir>
+#         [-DFLAGS=<leadroute's CMAKE_CXX_FLAGS>] -P run.cmake
+# FLAGS (the sanitizer presets' -fsanitize=...) also compile and link the
+# consumer: an instrumented static library needs its runtime.
 function(run)
   execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
   if(NOT rc EQUAL 0)
@@ -15,7 +18,8 @@ if(MODE STREQUAL "find_package" OR MODE STREQUAL "pkg-config")
 endif()
 if(MODE STREQUAL "find_package")
   run(${CMAKE_COMMAND} -S ${consumer} -B ${WORK}/build -G Ninja
-      -DCMAKE_PREFIX_PATH=${WORK}/prefix -DLEADROUTE_CONSUMER_MODE=find_package)
+      -DCMAKE_PREFIX_PATH=${WORK}/prefix -DLEADROUTE_CONSUMER_MODE=find_package
+      "-DCMAKE_CXX_FLAGS=${FLAGS}" "-DCMAKE_EXE_LINKER_FLAGS=${FLAGS}")
   run(${CMAKE_COMMAND} --build ${WORK}/build)
   run(${WORK}/build/consumer)
 elseif(MODE STREQUAL "subdirectory")
@@ -34,7 +38,8 @@ elseif(MODE STREQUAL "pkg-config")
     message(FATAL_ERROR "pkg-config could not find leadroute.pc")
   endif()
   separate_arguments(flags UNIX_COMMAND "${flags}")
-  run(c++ ${consumer}/main.cc -o ${WORK}/consumer ${flags})
+  separate_arguments(extra UNIX_COMMAND "${FLAGS}")
+  run(c++ ${extra} ${consumer}/main.cc -o ${WORK}/consumer ${flags})
   run(${WORK}/consumer)
 else()
   message(FATAL_ERROR "unknown MODE ${MODE}")
