@@ -113,8 +113,12 @@ void RunStream(const Scenario& s, const std::vector<Op>& ops) {
           }
         }
         if (rule->availability) {
+          // A named bool: RC_ASSERT's expression capture would keep a
+          // reference to the temporary `presence.end()` (ASan flagged it).
           auto p = presence.find(rep->id);
-          RC_ASSERT(p == presence.end() || p->second == Presence::kAvailable);
+          const bool available =
+              p == presence.end() || p->second == Presence::kAvailable;
+          RC_ASSERT(available);
         }
         if (rep->capacity.max_open) {
           RC_ASSERT(load_before[rep->id] < *rep->capacity.max_open);
