@@ -75,29 +75,43 @@ void SetTableCounters(benchmark::State& state, const Workload& w) {
   state.counters["catch_all_share"] = catch_all / static_cast<double>(n);
 }
 
-// Route on one thread; state.range(0) rules, state.range(1) reps.
-void BM_Route(benchmark::State& state) {
-  const Workload& w = GetWorkload(static_cast<int>(state.range(0)),
-                                  static_cast<int>(state.range(1)));
+// The timed loop of the Route benchmarks: routes leads[first],
+// leads[first + step], ... (wrapping around) with `options`, and releases
+// each batch of kReleaseBatch decisions with timing paused, so loads stay at
+// the workload's pre-loaded levels and every Route is a new lead. `router()`
+// returns the Router; it is called only inside the loop, after the threads'
+// start barrier, so thread 0 may create a shared one before the loop.
+template <typename GetRouter>
+void RouteLoop(benchmark::State& state, GetRouter&& router,
+               const RouteOptions& options, size_t first = 0, size_t step = 1) {
   const std::vector<Lead>& leads = Leads().leads;
-  Router router = MakeRouter(w);
   std::vector<const Lead*> open;
   open.reserve(kReleaseBatch);
-  size_t i = 0;
+  size_t i = first;
   for (auto _ : state) {
     const Lead& lead = leads[i];
-    Result<Assignment> a = router.Route(lead);
+    Result<Assignment> a = router().Route(lead, options);
     benchmark::DoNotOptimize(a);
     open.push_back(&lead);
-    if (++i == leads.size()) i = 0;
+    i += step;
+    if (i >= leads.size()) i -= leads.size();
     if (open.size() == kReleaseBatch) {
       state.PauseTiming();
-      for (const Lead* l : open) (void)router.Release(l->id());
+      for (const Lead* l : open) (void)router().Release(l->id());
       open.clear();
       state.ResumeTiming();
     }
   }
   state.SetItemsProcessed(state.iterations());
+}
+
+// Route on one thread; state.range(0) rules, state.range(1) reps.
+void BM_Route(benchmark::State& state) {
+  const Workload& w = GetWorkload(static_cast<int>(state.range(0)),
+                                  static_cast<int>(state.range(1)));
+  Router router = MakeRouter(w);
+  RouteLoop(
+      state, [&]() -> Router& { return router; }, RouteOptions{});
   SetTableCounters(state, w);
 }
 
@@ -135,75 +149,26 @@ void BM_Baseline(benchmark::State& state) {
 BENCHMARK(BM_Route)->LEADROUTE_SCALING_ARGS;
 BENCHMARK(BM_Baseline)->LEADROUTE_SCALING_ARGS;
 
-// Whether Router has the explain option (`RouteOptions{bool explain}`), so
-// this file builds before and after it lands.
-template <typename R>
-concept HasExplain = requires(R& router, const Lead& lead) {
-  router.Route(lead, {.explain = true});
-};
-
 // Route with a decision trace, 40 rules / 200 reps.
-template <typename R>
-void RouteExplain(benchmark::State& state) {
-  if constexpr (HasExplain<R>) {
-    const std::vector<Lead>& leads = Leads().leads;
-    R router = MakeRouter(GetWorkload(40, 200));
-    std::vector<const Lead*> open;
-    open.reserve(kReleaseBatch);
-    size_t i = 0;
-    for (auto _ : state) {
-      const Lead& lead = leads[i];
-      auto a = router.Route(lead, {.explain = true});
-      benchmark::DoNotOptimize(a);
-      open.push_back(&lead);
-      if (++i == leads.size()) i = 0;
-      if (open.size() == kReleaseBatch) {
-        state.PauseTiming();
-        for (const Lead* l : open) (void)router.Release(l->id());
-        open.clear();
-        state.ResumeTiming();
-      }
-    }
-    state.SetItemsProcessed(state.iterations());
-  } else {
-    state.SkipWithError("Router::Route(lead, {.explain = true}) not built yet");
-    for (auto _ : state) {
-    }
-  }
+void BM_RouteExplain(benchmark::State& state) {
+  Router router = MakeRouter(GetWorkload(40, 200));
+  RouteLoop(
+      state, [&]() -> Router& { return router; },
+      RouteOptions{.explain = true});
 }
-void BM_RouteExplain(benchmark::State& state) { RouteExplain<Router>(state); }
-// Until the option exists the benchmark reports its absence once.
-BENCHMARK(BM_RouteExplain)->Apply([](benchmark::internal::Benchmark* b) {
-  if (!HasExplain<Router>) b->Repetitions(1);
-});
+BENCHMARK(BM_RouteExplain);
 
 // Throughput on 1 and 2 threads sharing one Router (40/200); each thread
 // routes every other lead. Real time, so items_per_second is the total.
 std::unique_ptr<Router> shared_router;
 void BM_RouteThreads(benchmark::State& state) {
-  const std::vector<Lead>& leads = Leads().leads;
   if (state.thread_index() == 0) {
     shared_router = std::make_unique<Router>(MakeRouter(GetWorkload(40, 200)));
   }
-  const size_t step = static_cast<size_t>(state.threads());
-  size_t i = static_cast<size_t>(state.thread_index());
-  std::vector<const Lead*> open;
-  open.reserve(kReleaseBatch);
-  for (auto _ : state) {
-    const Lead& lead = leads[i];
-    Result<Assignment> a = shared_router->Route(lead);
-    benchmark::DoNotOptimize(a);
-    open.push_back(&lead);
-    i += step;
-    if (i >= leads.size()) i -= leads.size();
-    if (open.size() == kReleaseBatch) {
-      state.PauseTiming();
-      for (const Lead* l : open) (void)shared_router->Release(l->id());
-      open.clear();
-      state.ResumeTiming();
-    }
-  }
-  state.SetItemsProcessed(state.iterations());
+  RouteLoop(
+      state, []() -> Router& { return *shared_router; }, RouteOptions{},
+      static_cast<size_t>(state.thread_index()),
+      static_cast<size_t>(state.threads()));
   // Every thread has left the loop (it ends with a barrier).
   if (state.thread_index() == 0) shared_router.reset();
 }
