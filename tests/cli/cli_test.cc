@@ -3,7 +3,6 @@
 // the build tree.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
 #include <cstdint>
 #include <cstdlib>
@@ -15,31 +14,19 @@
 #include <string>
 #include <vector>
 
+#include "cli/cli_harness.h"
+
 namespace {
 
 namespace fs = std::filesystem;
+using leadroute::testing::CliRun;
+using leadroute::testing::ExpectGolden;
+using leadroute::testing::kDemo;
+using leadroute::testing::Lines;
+using leadroute::testing::Quote;
+using leadroute::testing::ReadText;
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-struct Outcome {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
-
-std::string ReadText(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::vector<std::string> Lines(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in(text);
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 size_t NonEmptyLines(const std::string& text) {
   size_t n = 0;
@@ -49,64 +36,7 @@ size_t NonEmptyLines(const std::string& text) {
   return n;
 }
 
-// Single-quotes `s` for /bin/sh.
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out.push_back(c);
-    }
-  }
-  return out + "'";
-}
-
-class LeadrouteCli : public ::testing::Test {
- protected:
-  void SetUp() override {
-    binary_ = fs::path(LEADROUTE_BINARY_DIR) / "tools/leadroute/leadroute";
-    if (!fs::exists(binary_)) {
-      GTEST_SKIP() << "no leadroute program at " << binary_
-                   << " (LEADROUTE_BUILD_TOOLS=OFF?)";
-    }
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::path(LEADROUTE_BINARY_DIR) / "cli_test" / info->name();
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-
-  // Runs `leadroute <args>` in the source directory; `args` is shell text.
-  Outcome Leadroute(const std::string& args) {
-    fs::path out = dir_ / "stdout.txt";
-    fs::path err = dir_ / "stderr.txt";
-    std::string command = "cd " + Quote(LEADROUTE_SOURCE_DIR) + " && " +
-                          Quote(binary_.string()) + " " + args + " >" +
-                          Quote(out.string()) + " 2>" + Quote(err.string());
-    int status = std::system(command.c_str());
-    Outcome run;
-    run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    run.out = ReadText(out);
-    run.err = ReadText(err);
-    return run;
-  }
-
-  // Writes `content` to a file of this test's directory; returns its path.
-  std::string Write(const std::string& name, const std::string& content) {
-    fs::path path = dir_ / name;
-    std::ofstream(path, std::ios::binary) << content;
-    return path.string();
-  }
-  std::string Path(const std::string& name) const {
-    return (dir_ / name).string();
-  }
-  static std::string Data(const std::string& name) {
-    return std::string(LEADROUTE_SOURCE_DIR) + "/examples/data/" + name;
-  }
-
-  fs::path binary_;
-  fs::path dir_;
-};
+class LeadrouteCli : public leadroute::testing::CliTest {};
 
 // A small, valid ruleset for the error-handling tests.
 constexpr const char* kSmallRules = R"json({
@@ -127,7 +57,7 @@ constexpr const char* kBadRules = R"json({
 })json";
 
 TEST_F(LeadrouteCli, ValidateAcceptsTheDemoRules) {
-  Outcome run = Leadroute("validate " + Quote(Data("rules.json")));
+  CliRun run = Leadroute("validate " + Quote(Data("rules.json")));
   EXPECT_EQ(run.exit_code, 0) << run.err;
   EXPECT_THAT(run.out, HasSubstr("valid"));
   EXPECT_THAT(run.out, HasSubstr("reps"));
@@ -140,7 +70,7 @@ TEST_F(LeadrouteCli, ValidateAcceptsTheDemoRules) {
 
 TEST_F(LeadrouteCli, ValidateReportsEveryErrorWithItsPath) {
   std::string bad = Write("bad.json", kBadRules);
-  Outcome run = Leadroute("validate " + Quote(bad));
+  CliRun run = Leadroute("validate " + Quote(bad));
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_THAT(run.err, HasSubstr(bad + ": /reps/0/weigth: "));
   EXPECT_THAT(run.err, HasSubstr(bad + ": /reps/1/weight: "));
@@ -151,7 +81,7 @@ TEST_F(LeadrouteCli, ValidateReportsEveryErrorWithItsPath) {
 
 TEST_F(LeadrouteCli, ValidateShowsTheDocumentRootAsSlash) {
   std::string bad = Write("broken.json", "{\"reps\": [\n");
-  Outcome run = Leadroute("validate " + Quote(bad));
+  CliRun run = Leadroute("validate " + Quote(bad));
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_THAT(run.err, HasSubstr(": /: invalid JSON"));
 }
@@ -159,13 +89,13 @@ TEST_F(LeadrouteCli, ValidateShowsTheDocumentRootAsSlash) {
 TEST_F(LeadrouteCli, ValidateShowsLineAndColumnOfBrokenJson) {
   std::string bad = Write("broken.json",
                           "{\n  \"reps\": [\n    {\"id\": \"a\",, }\n  ]\n}\n");
-  Outcome run = Leadroute("validate " + Quote(bad));
+  CliRun run = Leadroute("validate " + Quote(bad));
   EXPECT_EQ(run.exit_code, 1);
   // FILE:LINE:COLUMN: first, as compilers print it.
   EXPECT_THAT(run.err, HasSubstr(bad + ":3:16: /: invalid JSON at line 3, "
                                        "column 16"));
 
-  Outcome json = Leadroute("validate --json " + Quote(bad));
+  CliRun json = Leadroute("validate --json " + Quote(bad));
   EXPECT_EQ(json.exit_code, 1);
   auto doc = nlohmann::json::parse(json.out);
   ASSERT_EQ(doc["errors"].size(), 1u) << json.out;
@@ -175,20 +105,20 @@ TEST_F(LeadrouteCli, ValidateShowsLineAndColumnOfBrokenJson) {
 }
 
 TEST_F(LeadrouteCli, ValidateUnreadableFileFailsToLoad) {
-  Outcome run = Leadroute("validate " + Quote(Path("missing.json")));
+  CliRun run = Leadroute("validate " + Quote(Path("missing.json")));
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_THAT(run.err, HasSubstr(Path("missing.json") + ": /: "));
 }
 
 TEST_F(LeadrouteCli, ValidateJsonPrintsValidityAndErrors) {
-  Outcome good = Leadroute("validate --json " + Quote(Data("rules.json")));
+  CliRun good = Leadroute("validate --json " + Quote(Data("rules.json")));
   EXPECT_EQ(good.exit_code, 0);
   auto doc = nlohmann::json::parse(good.out);
   EXPECT_EQ(doc["valid"], true);
   EXPECT_TRUE(doc["errors"].is_array());
   EXPECT_TRUE(doc["errors"].empty());
 
-  Outcome bad =
+  CliRun bad =
       Leadroute("validate --json " + Quote(Write("bad.json", kBadRules)));
   EXPECT_EQ(bad.exit_code, 1);
   doc = nlohmann::json::parse(bad.out);
@@ -207,7 +137,7 @@ TEST_F(LeadrouteCli, ValidateJsonPrintsValidityAndErrors) {
 
 TEST_F(LeadrouteCli, RouteWritesOneDecisionPerLead) {
   std::string out = Path("routed.jsonl");
-  Outcome run =
+  CliRun run =
       Leadroute("route --rules " + Quote(Data("rules.json")) + " --accounts " +
                 Quote(Data("accounts.json")) + " --leads " +
                 Quote(Data("leads.jsonl")) + " --out " + Quote(out));
@@ -257,7 +187,7 @@ TEST_F(LeadrouteCli, RouteReportsBadLinesAndGoesOn) {
                             "{\"id\": \"L-3\", \"score\": 40}\n"        // 8
                             "{\"id\": \"\"}\n"                          // 9
                             "{\"id\": \"L-4\"}");                       // 10
-  Outcome run =
+  CliRun run =
       Leadroute("route --rules " + Quote(rules) + " --leads " + Quote(leads));
   EXPECT_EQ(run.exit_code, 3);
 
@@ -281,10 +211,10 @@ TEST_F(LeadrouteCli, RouteReportsBadLinesAndGoesOn) {
 }
 
 TEST_F(LeadrouteCli, RouteSummaryHasRepAndRuleSections) {
-  Outcome run = Leadroute("route --rules " + Quote(Data("rules.json")) +
-                          " --accounts " + Quote(Data("accounts.json")) +
-                          " --leads " + Quote(Data("leads.jsonl")) + " --out " +
-                          Quote(Path("routed.jsonl")) + " --summary");
+  CliRun run = Leadroute("route --rules " + Quote(Data("rules.json")) +
+                         " --accounts " + Quote(Data("accounts.json")) +
+                         " --leads " + Quote(Data("leads.jsonl")) + " --out " +
+                         Quote(Path("routed.jsonl")) + " --summary");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   // Decisions went to a file, so the summary is on stdout.
   EXPECT_THAT(run.out, HasSubstr("Leads per rep"));
@@ -304,8 +234,8 @@ TEST_F(LeadrouteCli, RouteSummaryGoesToStderrWhenDecisionsUseStdout) {
   for (size_t i = 0; i < 200 && i < lines.size(); ++i) head += lines[i] + "\n";
   std::string leads = Write("leads.jsonl", head);
   // --leads - reads standard input.
-  Outcome run = Leadroute("route --rules " + Quote(Data("rules.json")) +
-                          " --leads - --summary <" + Quote(leads));
+  CliRun run = Leadroute("route --rules " + Quote(Data("rules.json")) +
+                         " --leads - --summary <" + Quote(leads));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(Lines(run.out).size(), 200u);
   EXPECT_THAT(run.out, Not(HasSubstr("Leads per rep")));
@@ -330,7 +260,7 @@ TEST_F(LeadrouteCli, RouteStateCarriesAcrossRuns) {
   const std::string rules = " --rules " + Quote(Data("rules.json")) +
                             " --accounts " + Quote(Data("accounts.json"));
   auto route = [&](const std::string& leads_file, const std::string& extra) {
-    Outcome run =
+    CliRun run =
         Leadroute("route" + rules + " --leads " + Quote(leads_file) + extra);
     EXPECT_EQ(run.exit_code, 0) << run.err;
     return run.out;
@@ -353,7 +283,7 @@ TEST_F(LeadrouteCli, RouteStateCarriesAcrossRuns) {
 
   // simulate starts from the saved state and leaves it untouched.
   std::string before = ReadText(state);
-  Outcome sim =
+  CliRun sim =
       Leadroute("simulate" + rules + " --leads " + Quote(Path("second.jsonl")) +
                 " --state " + Quote(state) + " --json");
   ASSERT_EQ(sim.exit_code, 0) << sim.err;
@@ -364,7 +294,7 @@ TEST_F(LeadrouteCli, RouteStateCarriesAcrossRuns) {
   // A state file that does not load: exit 1, the file stays as it was.
   std::string bad =
       Write("bad_state.json", R"({"format":"leadroute-state","version":2})");
-  Outcome rejected =
+  CliRun rejected =
       Leadroute("route" + rules + " --leads " + Quote(Path("first.jsonl")) +
                 " --state " + Quote(bad));
   EXPECT_EQ(rejected.exit_code, 1);
@@ -376,7 +306,7 @@ TEST_F(LeadrouteCli, RouteStateCarriesAcrossRuns) {
 TEST_F(LeadrouteCli, RouteFailsWhenRulesOrAccountsDoNotLoad) {
   std::string leads = Write("leads.jsonl", "{\"id\": \"L-1\"}\n");
   std::string bad = Write("bad.json", kBadRules);
-  Outcome run =
+  CliRun run =
       Leadroute("route --rules " + Quote(bad) + " --leads " + Quote(leads));
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_THAT(run.err, HasSubstr(bad + ": /reps/0/weigth: "));
@@ -402,45 +332,22 @@ TEST_F(LeadrouteCli, UsageErrorsExitTwo) {
 }
 
 TEST_F(LeadrouteCli, HelpShowsAnExampleForEachCommand) {
-  Outcome validate = Leadroute("validate --help");
+  CliRun validate = Leadroute("validate --help");
   EXPECT_EQ(validate.exit_code, 0);
   EXPECT_THAT(validate.out, HasSubstr("Example:"));
   EXPECT_THAT(validate.out, HasSubstr("leadroute validate "));
-  Outcome route = Leadroute("route --help");
+  CliRun route = Leadroute("route --help");
   EXPECT_EQ(route.exit_code, 0);
   EXPECT_THAT(route.out, HasSubstr("Example:"));
   EXPECT_THAT(route.out, HasSubstr("leadroute route --rules"));
   for (const char* verb : {"lint", "simulate", "diff"}) {
-    Outcome help = Leadroute(std::string(verb) + " --help");
+    CliRun help = Leadroute(std::string(verb) + " --help");
     EXPECT_EQ(help.exit_code, 0) << verb;
     EXPECT_THAT(help.out, HasSubstr("Example:")) << verb;
     EXPECT_THAT(help.out, HasSubstr(std::string("leadroute ") + verb + " "))
         << verb;
   }
 }
-
-// Golden outputs live in tests/cli/golden/. After an intended change of the
-// output or of examples/data/, regenerate them with
-//   LEADROUTE_UPDATE_GOLDEN=1 build/<dir>/tests/leadroute_tests
-//     --gtest_filter='LeadrouteCli.*'
-// and review the diff.
-void ExpectGolden(const std::string& name, const std::string& actual) {
-  fs::path path = fs::path(LEADROUTE_SOURCE_DIR) / "tests/cli/golden" / name;
-  if (std::getenv("LEADROUTE_UPDATE_GOLDEN") != nullptr) {
-    std::ofstream(path, std::ios::binary) << actual;
-    return;
-  }
-  ASSERT_TRUE(fs::exists(path)) << path;
-  EXPECT_EQ(actual, ReadText(path))
-      << "differs from " << path
-      << "; set LEADROUTE_UPDATE_GOLDEN=1 to accept the new output";
-}
-
-// Shipped example data, relative to the source directory the program runs
-// in, so outputs hold no machine-specific paths.
-constexpr const char* kDemo =
-    "--rules examples/data/rules.json --accounts examples/data/accounts.json "
-    "--leads examples/data/leads.jsonl";
 
 int Count(const std::string& text, const std::string& needle) {
   int n = 0;
@@ -452,7 +359,7 @@ int Count(const std::string& text, const std::string& needle) {
 }
 
 TEST_F(LeadrouteCli, SimulateDemoMatchesGolden) {
-  Outcome text = Leadroute(std::string("simulate ") + kDemo);
+  CliRun text = Leadroute(std::string("simulate ") + kDemo);
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_THAT(text.out, HasSubstr("Leads per rep"));
   EXPECT_THAT(text.out, HasSubstr("Gini"));
@@ -462,7 +369,7 @@ TEST_F(LeadrouteCli, SimulateDemoMatchesGolden) {
   EXPECT_THAT(text.err, HasSubstr("leads/s"));
   ExpectGolden("simulate.txt", text.out);
 
-  Outcome json = Leadroute(std::string("simulate --json ") + kDemo);
+  CliRun json = Leadroute(std::string("simulate --json ") + kDemo);
   ASSERT_EQ(json.exit_code, 0) << json.err;
   auto doc = nlohmann::json::parse(json.out);
   int64_t per_owner = 0;
@@ -477,16 +384,16 @@ TEST_F(LeadrouteCli, SimulateDemoMatchesGolden) {
 }
 
 TEST_F(LeadrouteCli, SimulateHasNoSideEffects) {
-  Outcome first = Leadroute(std::string("simulate --json ") + kDemo);
-  Outcome second = Leadroute(std::string("simulate --json ") + kDemo);
+  CliRun first = Leadroute(std::string("simulate --json ") + kDemo);
+  CliRun second = Leadroute(std::string("simulate --json ") + kDemo);
   ASSERT_EQ(first.exit_code, 0) << first.err;
   EXPECT_EQ(first.out, second.out);
 }
 
 TEST_F(LeadrouteCli, SimulateHtmlReportIsStandalone) {
   std::string html_path = Path("report.html");
-  Outcome run = Leadroute(std::string("simulate ") + kDemo + " --html " +
-                          Quote(html_path));
+  CliRun run = Leadroute(std::string("simulate ") + kDemo + " --html " +
+                         Quote(html_path));
   ASSERT_EQ(run.exit_code, 0) << run.err;
   std::string html = ReadText(html_path);
   ASSERT_FALSE(html.empty());
@@ -516,12 +423,12 @@ TEST_F(LeadrouteCli, DiffOfAConfigWithItselfChangesNothing) {
       "--old examples/data/rules.json --new examples/data/rules.json "
       "--accounts examples/data/accounts.json "
       "--leads examples/data/leads.jsonl";
-  Outcome text = Leadroute("diff " + args);
+  CliRun text = Leadroute("diff " + args);
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_THAT(text.out, HasSubstr("changed     0 of 10000 leads (0.0%)"));
   ExpectGolden("diff_self.txt", text.out);
 
-  Outcome json = Leadroute("diff --json " + args);
+  CliRun json = Leadroute("diff --json " + args);
   ASSERT_EQ(json.exit_code, 0) << json.err;
   auto doc = nlohmann::json::parse(json.out);
   EXPECT_EQ(doc["changed"], 0);
@@ -537,10 +444,10 @@ TEST_F(LeadrouteCli, DiffReportsLeadsThatChangeOwner) {
     if (rep["id"] == "lena.fischer") rep["active"] = false;
   }
   std::string proposed = Write("proposed.json", rules.dump(2));
-  Outcome run = Leadroute("diff --json --old examples/data/rules.json --new " +
-                          Quote(proposed) +
-                          " --accounts examples/data/accounts.json "
-                          "--leads examples/data/leads.jsonl");
+  CliRun run = Leadroute("diff --json --old examples/data/rules.json --new " +
+                         Quote(proposed) +
+                         " --accounts examples/data/accounts.json "
+                         "--leads examples/data/leads.jsonl");
   ASSERT_EQ(run.exit_code, 0) << run.err;
   auto doc = nlohmann::json::parse(run.out);
   EXPECT_GT(doc["changed"].get<int64_t>(), 0);
@@ -561,11 +468,11 @@ TEST_F(LeadrouteCli, DiffReportsLeadsThatChangeOwner) {
 }
 
 TEST_F(LeadrouteCli, LintIsQuietOnTheDemoRules) {
-  Outcome text = Leadroute("lint examples/data/rules.json");
+  CliRun text = Leadroute("lint examples/data/rules.json");
   EXPECT_EQ(text.exit_code, 0) << text.out << text.err;
   EXPECT_THAT(text.out, Not(HasSubstr(": error: ")));
   ExpectGolden("lint_demo.txt", text.out);
-  Outcome json = Leadroute("lint --json examples/data/rules.json");
+  CliRun json = Leadroute("lint --json examples/data/rules.json");
   EXPECT_EQ(json.exit_code, 0);
   EXPECT_EQ(nlohmann::json::parse(json.out)["errors"], 0);
   ExpectGolden("lint_demo.json", json.out);
@@ -615,7 +522,7 @@ TEST_F(LeadrouteCli, LintFindsEachKindOfProblem) {
   };
   for (const LintCase& c : cases) {
     std::string file = std::string("tests/cli/data/") + c.file;
-    Outcome run = Leadroute("lint --json " + file);
+    CliRun run = Leadroute("lint --json " + file);
     EXPECT_EQ(run.exit_code, c.exit_code) << c.file << run.err;
     auto doc = nlohmann::json::parse(run.out);
     bool found = false;
@@ -628,18 +535,18 @@ TEST_F(LeadrouteCli, LintFindsEachKindOfProblem) {
   }
   // Only the intended findings: rules that can fall through shadow nothing,
   // and an exact range (score >= 50 and <= 50) holds.
-  Outcome same = Leadroute("lint --json tests/cli/data/lint_same_when.json");
+  CliRun same = Leadroute("lint --json tests/cli/data/lint_same_when.json");
   EXPECT_EQ(nlohmann::json::parse(same.out)["findings"].size(), 1u) << same.out;
   // dora works Saturday 22:00-02:00 (two local days), so her weekly cap of
   // 10 = 5 x 2 is reachable; ben's daily cap is reachable too.
-  Outcome time = Leadroute("lint --json tests/cli/data/lint_time.json");
+  CliRun time = Leadroute("lint --json tests/cli/data/lint_time.json");
   EXPECT_EQ(nlohmann::json::parse(time.out)["findings"].size(), 6u) << time.out;
-  Outcome contra =
+  CliRun contra =
       Leadroute("lint --json tests/cli/data/lint_contradiction.json");
   EXPECT_EQ(nlohmann::json::parse(contra.out)["findings"].size(), 2u)
       << contra.out;
   // Text: `FILE: error: PATH: message`, then the totals.
-  Outcome text = Leadroute("lint tests/cli/data/lint_shadowed.json");
+  CliRun text = Leadroute("lint tests/cli/data/lint_shadowed.json");
   EXPECT_EQ(text.exit_code, 2);
   EXPECT_THAT(
       text.out,
