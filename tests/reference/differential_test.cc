@@ -299,6 +299,7 @@ Scenario RandomScenario(Rng& rng) {
     s.accounts.push_back(account);
   }
 
+  c.settings.seed = rng.Chance(50) ? 0 : static_cast<uint64_t>(rng.Below(1000));
   int rules = 1 + rng.Below(6);
   for (int i = 0; i < rules; ++i) {
     Rule rule;
@@ -316,9 +317,17 @@ Scenario RandomScenario(Rng& rng) {
     for (int k = 0; k < filters; ++k)
       rule.steps.push_back(RandomFilterOrResolver(rng));
     // One picker kind per rotation: plain round robin and least_loaded read
-    // the "least recently assigned" state; weighted round robin its counters.
+    // the "least recently assigned" state (random draws from the rotation's
+    // generator and only writes it); weighted round robin its counters.
     bool weighted = false;
-    switch (rng.Below(6)) {
+    switch (rng.Below(7)) {
+      case 4:
+        // docs/config.md#random: a step seed, else settings.seed mixed
+        // with the step's path.
+        rule.steps.push_back(
+            MakeStep("random", rng.Chance(50) ? Json{{"seed", rng.Below(100)}}
+                                              : Json::object()));
+        break;
       case 0:
         rule.steps.push_back(MakeStep("round_robin", Json::object()));
         break;

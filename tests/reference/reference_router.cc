@@ -157,6 +157,26 @@ std::string_view HostOf(std::string_view s) {
   return s;
 }
 
+constexpr uint64_t kSplitMixStep = 0x9e3779b97f4a7c15ULL;
+
+// splitmix64's output function, as docs/config.md#random writes it.
+uint64_t SplitMix(uint64_t x) {
+  x += kSplitMixStep;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+// 64-bit FNV-1a over the bytes of `s`.
+uint64_t Fnv1a(const std::string& s) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  for (unsigned char c : s) {
+    h ^= c;
+    h *= 0x100000001b3ULL;
+  }
+  return h;
+}
+
 }  // namespace
 
 ReferenceRouter::ReferenceRouter(RuleSetConfig config,
@@ -183,6 +203,16 @@ ReferenceRouter::ReferenceRouter(RuleSetConfig config,
       } else if (name == "least_loaded") {
         s.kind = ParsedStep::Kind::kPicker;
         s.relative = p.value("relative", false);
+      } else if (name == "random") {
+        // docs/config.md#random: mix(seed), else mix(settings.seed ^
+        // fnv1a64(path)); 0 becomes mix(0).
+        s.kind = ParsedStep::Kind::kPicker;
+        std::string path = "/rules/" + std::to_string(steps_.size()) +
+                           "/steps/" + std::to_string(parsed.size());
+        s.seed = p.contains("seed")
+                     ? SplitMix(static_cast<uint64_t>(p["seed"].get<int64_t>()))
+                     : SplitMix(config_.settings.seed ^ Fnv1a(path));
+        if (s.seed == 0) s.seed = SplitMix(0);
       } else if (name == "territory") {
         str("country_field", s.country_field);
         str("state_field", s.state_field);
@@ -229,7 +259,7 @@ ReferenceRouter::ReferenceRouter(RuleSetConfig config,
         s.kind = ParsedStep::Kind::kResolver;
         str("field", s.field);
       } else {
-        std::abort();  // `random` and custom strategies are not modelled
+        std::abort();  // custom strategies are not modelled
       }
       parsed.push_back(std::move(s));
     }
@@ -522,6 +552,30 @@ ReferenceRouter::RuleResult ReferenceRouter::RunRule(size_t rule_index,
             if (!pick || counter[i] > counter[*pick]) pick = i;
           }
           if (pick) counter[*pick] -= total;
+        } else if (s.strategy == "random") {
+          // docs/config.md#random: one draw from the rotation's generator,
+          // then the first eligible rep whose running weight passes it.
+          double total = 0;
+          std::optional<size_t> last_eligible;
+          for (size_t i = 0; i < n; ++i) {
+            if (!c[i] || !HasRoom(i)) continue;
+            total += config_.reps[i].weight;
+            last_eligible = i;
+          }
+          if (last_eligible) {
+            auto found = rng_.find(rotation);
+            uint64_t state = found != rng_.end() ? found->second : s.seed;
+            uint64_t bits = SplitMix(state);
+            rng_[rotation] = state + kSplitMixStep;
+            double target = static_cast<double>(bits >> 11) * 0x1.0p-53 * total;
+            double sum = 0;
+            for (size_t i = 0; i < n && !pick; ++i) {
+              if (!c[i] || !HasRoom(i)) continue;
+              sum += config_.reps[i].weight;
+              if (target < sum) pick = i;
+            }
+            if (!pick) pick = last_eligible;
+          }
         } else {
           // least_loaded: fewest open (or open / max_open, uncapped as if 1),
           // then least recently assigned, then roster order.

@@ -5,10 +5,8 @@
 // Value, Account) and nlohmann_json to read step parameters, and nothing
 // else. The differential test compares it with leadroute::Router.
 //
-// Not covered: `random` (docs/config.md names the generator, splitmix64, but
-// not how `settings.seed` is mixed with the step path nor how a draw maps to
-// weights, so its sequence cannot be written from the docs), and custom
-// strategies. Not thread-safe.
+// Not covered: custom strategies. `random` follows the draw docs/config.md
+// spells out (splitmix64, FNV-1a of the step path). Not thread-safe.
 #ifndef LEADROUTE_TESTS_REFERENCE_REFERENCE_ROUTER_H_
 #define LEADROUTE_TESTS_REFERENCE_REFERENCE_ROUTER_H_
 
@@ -37,7 +35,7 @@ struct Decision {
 class ReferenceRouter {
  public:
   // REQUIRES: `config` is valid (RuleSet::Compile accepts it) and uses no
-  // `random` or custom step; `accounts` is a valid directory.
+  // custom step; `accounts` is a valid directory.
   ReferenceRouter(RuleSetConfig config, std::vector<Account> accounts);
 
   Decision Route(const Lead& lead);
@@ -53,6 +51,7 @@ class ReferenceRouter {
     enum class Kind { kFilter, kResolver, kPicker } kind = Kind::kFilter;
     bool weighted = false;  // round_robin
     bool relative = false;  // least_loaded
+    uint64_t seed = 0;      // random: the generator's first state
     bool keep_if_missing = false;
     std::string field, attribute, op = "overlap";
     std::optional<double> value;  // match constant
@@ -96,6 +95,8 @@ class ReferenceRouter {
   std::map<std::string, std::map<size_t, uint64_t>> last_;
   // rotation -> rep index -> smooth weighted round robin counter
   std::map<std::string, std::map<size_t, double>> counters_;
+  // rotation -> `random`'s generator state, once a step drew in it
+  std::map<std::string, uint64_t> rng_;
   std::map<std::string, Decision> decisions_;  // open leads
 };
 
