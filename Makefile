@@ -28,7 +28,7 @@ FUZZ_BUILD := build/fuzz
 # Configs of the differential test under the sanitizers (each ~10x slower).
 SANITIZER_DIFF_CONFIGS ?= 40
 
-.PHONY: all deps fuzz-deps build demo test bench clean soak fuzz fuzz-build check
+.PHONY: all deps fuzz-deps build demo test bench bench-trace-cost clean soak fuzz fuzz-build check
 
 all: build
 
@@ -109,6 +109,19 @@ bench: deps
 	  --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
 	  --benchmark_out=$(BUILD_DIR)/bench.json --benchmark_out_format=json
 	@python3 bench/summary.py $(BUILD_DIR)/bench.json
+
+# What explain support costs a route with explain off: BM_Route of this
+# build against one with every trace branch compiled out
+# (-DLEADROUTE_TRACE=OFF), alternated (bench/trace_cost.py).
+bench-trace-cost: deps
+	cmake --preset $(PRESET)
+	cmake --build --preset $(PRESET) --target leadroute_bench
+	cmake -S . -B build/notrace -G Ninja -DCMAKE_BUILD_TYPE=Release \
+	  -DLEADROUTE_TRACE=OFF -DLEADROUTE_BUILD_TESTS=OFF \
+	  -DLEADROUTE_BUILD_EXAMPLES=OFF -DLEADROUTE_BUILD_TOOLS=OFF
+	cmake --build build/notrace --target leadroute_bench
+	python3 bench/trace_cost.py $(BUILD_DIR)/bench/leadroute_bench \
+	  build/notrace/bench/leadroute_bench
 
 clean:
 	rm -rf build
