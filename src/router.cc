@@ -12,6 +12,7 @@
 #include "compile/compiled_rule_set.h"
 #include "router_impl.h"
 #include "sla.h"
+#include "strategies/sticky.h"
 #include "trip.h"
 
 LEADROUTE_NAMESPACE_BEGIN
@@ -128,6 +129,13 @@ Result<Assignment> Router::Route(const Lead& lead,
     }
     return std::move(*existing);
   }
+  // A lead waiting for a claim (offer, pool): one lock-free load when
+  // nothing is pending.
+  if (std::optional<PendingLead> pending = state.FindPending(lead.id());
+      pending && pending->decision.lead_id == lead.id()) {
+    pending->decision.repeated = true;
+    return std::move(pending->decision);
+  }
   std::shared_ptr<Trace> trace;
   if (options.explain) {
     try {
@@ -145,6 +153,11 @@ Result<Assignment> Router::Route(const Lead& lead,
   if (trace != nullptr && !trace->lead_id.empty()) {
     decision.trace = std::move(trace);
   }
+  if (decision.offer) {
+    // Pending: no owner, so no SLA yet; a claim starts it.
+    if (!decision.repeated) impl_->Notify(impl_->on_offered, decision);
+    return decision;
+  }
   if (decision.repeated) {
     internal::FillDue(*snapshot.rules, state, decision);
     return decision;
@@ -152,6 +165,11 @@ Result<Assignment> Router::Route(const Lead& lead,
   // A new decision is the lead's first: its SLA counts from now on.
   if (const Sla* sla = internal::SlaFor(*snapshot.rules, decision.rule_id)) {
     decision.due = decision.routed_at + sla->respond_within;
+  }
+  // Only RuleSets with a `sticky` step remember the lead's keys.
+  if (snapshot.rules->sticky != nullptr) {
+    internal::RememberStickyKeys(*snapshot.rules->sticky, state, lead,
+                                 decision);
   }
   impl_->NotifyRouted(decision);
   return decision;

@@ -41,7 +41,8 @@ struct Router::Impl {
         on_assigned(std::move(options.on_assigned)),
         on_reassigned(std::move(options.on_reassigned)),
         on_fallback(std::move(options.on_fallback)),
-        on_config_rejected(std::move(options.on_config_rejected)) {}
+        on_config_rejected(std::move(options.on_config_rejected)),
+        on_offered(std::move(options.on_offered)) {}
 
   // The active snapshot, as a counted reference: for everything but Route.
   std::shared_ptr<const internal::Snapshot> Load() const noexcept {
@@ -116,6 +117,7 @@ struct Router::Impl {
   std::function<void(const Assignment&)> on_reassigned;
   std::function<void(const Assignment&)> on_fallback;
   std::function<void(const Status&)> on_config_rejected;
+  std::function<void(const Assignment&)> on_offered;
   std::atomic<uint64_t> callback_errors{0};
 
  private:

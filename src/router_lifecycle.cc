@@ -17,6 +17,7 @@
 
 #include "leadroute/router.h"
 #include "router_impl.h"
+#include "strategies/sticky.h"
 #include "trip.h"
 
 LEADROUTE_NAMESPACE_BEGIN
@@ -66,8 +67,7 @@ Result<Assignment> Router::Reassign(std::string_view lead_id,
     for (int attempt = 0; attempt < kReassignAttempts; ++attempt) {
       std::optional<LeadRecord> record = state.FindRecord(lead_id);
       if (!record) {
-        return Status::NotFound("no decision recorded for lead \"" +
-                                std::string(lead_id) + "\"");
+        return UnknownLeadError(lead_id);
       }
       if (record->lead == nullptr) {
         return Status::FailedPrecondition(
@@ -87,14 +87,17 @@ Result<Assignment> Router::Reassign(std::string_view lead_id,
       // `repeated`: another replacement (or a release) came first; the
       // record is read again.
       if (!decision.repeated) {
+        if (snapshot->rules->sticky != nullptr) {
+          internal::RememberStickyKeys(*snapshot->rules->sticky, state,
+                                       *record->lead, decision);
+        }
         impl_->Reassigned(decision);  // fills `due`, calls on_reassigned
         return decision;
       }
     }
     std::optional<Assignment> current = state.Find(lead_id);
     if (!current) {
-      return Status::NotFound("no decision recorded for lead \"" +
-                              std::string(lead_id) + "\"");
+      return UnknownLeadError(lead_id);
     }
     current->repeated = true;
     return std::move(*current);
@@ -118,7 +121,17 @@ Result<Assignment> Router::Transfer(std::string_view lead_id,
     }
     Result<Assignment> moved = impl_->state->Transfer(
         lead_id, Owner::Rep(std::string(rep_id)), impl_->clock->Now());
-    if (moved.ok()) impl_->Reassigned(*moved);  // `due`, on_reassigned
+    if (!moved.ok()) return moved;
+    // The lead's keys follow it to its new owner (the record keeps the
+    // lead, when it was routed with its fields).
+    if (snapshot->rules->sticky != nullptr) {
+      std::optional<LeadRecord> record = impl_->state->FindRecord(lead_id);
+      if (record && record->lead != nullptr) {
+        internal::RememberStickyKeys(*snapshot->rules->sticky, *impl_->state,
+                                     *record->lead, *moved);
+      }
+    }
+    impl_->Reassigned(*moved);  // `due`, on_reassigned
     return moved;
   } catch (...) {
     return Status::Internal("out of memory transferring a lead");

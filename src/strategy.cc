@@ -54,6 +54,7 @@ Status RegisterBuiltinStrategies(StrategyRegistry& registry) {
           {"round_robin", NewRoundRobinStrategy},
           {"least_loaded", NewLeastLoadedStrategy},
           {"random", NewRandomStrategy},
+          {"performance", NewPerformanceStrategy},
           {"territory", NewTerritoryStrategy},
           {"industry", NewIndustryStrategy},
           {"product", NewProductStrategy},
@@ -65,6 +66,7 @@ Status RegisterBuiltinStrategies(StrategyRegistry& registry) {
           {"availability", NewAvailabilityStrategy},
           {"hierarchy", NewHierarchyStrategy},
           {"field_owner", NewFieldOwnerStrategy},
+          {"sticky", NewStickyStrategy},
       };
   for (const auto& [name, factory] : builtins) {
     Status status = registry.Register(name, factory);

@@ -38,6 +38,8 @@ Json StepJson(const TraceStep& step) {
     pick["rep"] = OrNull(step.pick->rep);
     pick["order"] = step.pick->order;
     pick["runner_up"] = OrNull(step.pick->runner_up);
+    // Only for an offer or pool rule, so that other traces keep their keys.
+    if (!step.pick->shortlist.empty()) pick["shortlist"] = step.pick->shortlist;
     out["pick"] = std::move(pick);
   } else {
     out["pick"] = nullptr;
@@ -51,6 +53,11 @@ Json RuleJson(const TraceRule& rule) {
   out["path"] = rule.path;
   out["status"] = rule.status;
   out["failed_clause"] = OrNull(rule.failed_clause);
+  // Only for an experiment rule, so that other traces keep their keys.
+  if (!rule.variant.empty()) {
+    out["variant"] = rule.variant;
+    out["bucket"] = rule.bucket;
+  }
   Json steps = Json::array();
   for (const TraceStep& step : rule.steps) steps.push_back(StepJson(step));
   out["steps"] = std::move(steps);
@@ -77,6 +84,15 @@ std::string Trace::ToJson() const {
   decision["decided_by"] = decided_by;
   decision["fallback"] = fallback;
   decision["fallback_reason"] = OrNull(fallback_reason);
+  if (!variant.empty()) decision["variant"] = variant;
+  if (offer) {
+    Json o;
+    o["offer_id"] = OrNull(offer->offer_id);
+    o["mode"] = DistributionName(offer->mode);
+    o["reps"] = offer->reps;
+    if (offer->expires_at) o["expires_at"] = FormatInstant(*offer->expires_at);
+    decision["offer"] = std::move(o);
+  }
   out["decision"] = std::move(decision);
   if (existing) {
     Json previous;
@@ -86,6 +102,7 @@ std::string Trace::ToJson() const {
     previous["decided_by"] = existing->decided_by;
     previous["fallback"] = existing->fallback;
     previous["routed_at"] = FormatInstant(existing->routed_at);
+    if (!existing->variant.empty()) previous["variant"] = existing->variant;
     out["existing"] = std::move(previous);
   } else {
     out["existing"] = nullptr;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "compile/compiled_rule_set.h"
+#include "compile/experiment.h"
 #include "time/local_time.h"
 #include "time/schedule.h"
 
@@ -22,6 +23,8 @@ namespace {
 constexpr std::string_view kDefaultPicker = "round_robin";
 constexpr std::string_view kFallback = "fallback";
 constexpr std::string_view kCreatedAt = "created_at";
+constexpr std::string_view kOfferDecider = "offer";
+constexpr std::string_view kPoolDecider = "pool";
 
 // Per-thread buffers reused across routes so the narrow phase allocates
 // nothing in steady state.
@@ -37,7 +40,14 @@ Scratch& ThreadScratch() {
   return scratch;
 }
 
-enum class RuleEnd : uint8_t { kOwner, kNextRule, kFallback, kSuperseded };
+// kOffered: an offer or pool rule left the lead pending (leadroute/offer.h).
+enum class RuleEnd : uint8_t {
+  kOwner,
+  kNextRule,
+  kFallback,
+  kSuperseded,
+  kOffered
+};
 
 // --- Explain-only helpers: nothing below runs on a route without a trace.
 
@@ -190,6 +200,8 @@ std::string_view PickOrderCode(PickOrder order) noexcept {
       return "random";
     case PickOrder::kPreference:
       return "preference";
+    case PickOrder::kWeightedBy:
+      return "performance";
   }
   return "";
 }
@@ -204,6 +216,8 @@ std::string_view RuleEndCode(RuleEnd end) noexcept {
       return "fallback";
     case RuleEnd::kSuperseded:
       return "superseded";
+    case RuleEnd::kOffered:
+      return "offered";
   }
   return "";
 }
@@ -308,7 +322,18 @@ class Trip final : public StepContext {
     draft_.generation = snapshot.generation;
     draft_.routed_at = now;
     dry_run_ = options.dry_run;
+#ifndef LEADROUTE_NO_TRACE
     trace_ = options.trace;
+#endif
+    distribute_ = options.distribute;
+    offer_size_ = options.offer_size;
+    from_rule_ = options.from_rule;
+    only_from_rule_ = options.only_from_rule;
+    claim_by_ = options.claim_by;
+    if (!options.only_rep.empty()) {
+      only_rep_ = rules_.roster->Find(options.only_rep);
+      restricted_ = true;  // an unknown rep: nobody is a candidate
+    }
     if (!options.excluded.empty()) {
       scratch_.excluded = CandidateSet(rules_.roster->size());
       for (const std::string& id : options.excluded) {
@@ -324,17 +349,34 @@ class Trip final : public StepContext {
   // Walks the rules; the decision is in `result()` afterwards.
   void Run() noexcept {
     if (trace_ != nullptr) NoteStart();
+    bool forced = false;  // the rule `from_rule` names: it applies
     for (const CompiledRule& rule : rules_.rules) {
-      const bool in_window = rule.active.Contains(now_);
-      const bool applies = in_window && rule.when.Evaluate(view_);
+      if (!from_rule_.empty()) {
+        // An offer's rule and the ones after it; that rule applies as when
+        // it offered the lead.
+        if (!reached_from_rule_ && rule.id != from_rule_) continue;
+        forced = !reached_from_rule_;
+        reached_from_rule_ = true;
+      }
+      const bool in_window = forced || rule.active.Contains(now_);
+      const bool applies = in_window && (forced || rule.when.Evaluate(view_));
       if (trace_ != nullptr) NoteRule(rule, in_window, applies);
       if (!applies) continue;
       rule_ = &rule;
-      const RuleEnd end = RunRule(rule);
+      offering_ = distribute_ == TripOptions::Distribute::kOffer ||
+                  (distribute_ == TripOptions::Distribute::kByRule &&
+                   rule.mode != Distribution::kPush);
+      RuleEnd end = RunRule(rule);
+      if (offered_ && end == RuleEnd::kOwner) end = RuleEnd::kOffered;
       if (trace_ != nullptr) NoteRuleEnd(end);
+      if (only_from_rule_ &&
+          (end == RuleEnd::kNextRule || end == RuleEnd::kFallback)) {
+        return;  // a claim's re-check: nobody, and no fallback
+      }
       switch (end) {
         case RuleEnd::kOwner:
         case RuleEnd::kSuperseded:
+        case RuleEnd::kOffered:
           return;
         case RuleEnd::kFallback:
           if (trace_ != nullptr) {
@@ -343,10 +385,13 @@ class Trip final : public StepContext {
           Fallback(rule.id);
           return;
         case RuleEnd::kNextRule:
+          // A lead the experiment rule passes on is not in the experiment.
+          draft_.variant.clear();
           break;
       }
     }
     rule_ = nullptr;
+    if (only_from_rule_) return;  // the offer's rule is gone: nobody
     if (trace_ != nullptr) NoteFallback("no_rule_yielded");
     Fallback("");
   }
@@ -360,6 +405,8 @@ class Trip final : public StepContext {
       trace_->rule_id = draft_.rule_id;
       trace_->decided_by = draft_.decided_by;
       trace_->fallback = draft_.fallback;
+      trace_->offer = draft_.offer;
+      trace_->variant = draft_.variant;
       if (draft_.repeated) trace_->existing = draft_;
     });
     if (trace_failed_) *trace_ = Trace{};
@@ -378,13 +425,18 @@ class Trip final : public StepContext {
   RepIndex Claim(const CandidateSet& candidates,
                  const ClaimPolicy& policy) noexcept override {
     if (superseded_) return kNoRep;
+    if (offering_) return Shortlist(candidates, policy);
     draft_.rule_id = rule_->id;
-    draft_.decided_by = deciding_step_;
+    draft_.decided_by = claim_by_.empty() ? deciding_step_ : claim_by_;
     draft_.fallback = false;
     ClaimRequest request;
     request.roster = rules_.roster.get();
     request.candidates = &candidates;
     request.policy = policy;
+    if (restricted_) {
+      // A rep's claim: that rep or nobody, whatever the picker's order.
+      request.policy = ClaimPolicy{PickOrder::kPreference, {&only_rep_, 1}};
+    }
     request.rotation = rule_->rotation;
     request.seed = rule_->seed;
     request.decision = &draft_;
@@ -414,6 +466,11 @@ class Trip final : public StepContext {
   bool UnderTimeCaps(RepIndex rep) const noexcept override {
     return state_.UnderTimeCaps(*rules_.roster, rep, now_);
   }
+  OutcomeStats Outcomes(RepIndex rep,
+                        std::string_view segment) const noexcept override {
+    if (rep >= rules_.roster->size()) return {};
+    return state_.Outcomes(rules_.roster->id(rep), segment);
+  }
   bool OnSchedule(RepIndex rep) const noexcept override {
     return rep < rules_.schedules.size() &&
            rules_.schedules[rep].Contains(now_);
@@ -422,6 +479,26 @@ class Trip final : public StepContext {
   void Eliminate(RepIndex rep, std::string_view code) noexcept override {
     if (!tracing_step_ || rep >= codes_.size()) return;
     Traced([&] { codes_[rep] = code; });
+  }
+  RepIndex StickyOwner(std::string_view key, std::string_view value,
+                       std::chrono::seconds window) const noexcept override {
+    std::optional<StickyEntry> hit =
+        state_.LookupKey(*rules_.roster, key, value);
+    // An entry later than the routing instant (a lead routed by an older
+    // `created_at`) counts as within the window.
+    if (!hit || hit->rep >= rules_.roster->size() || now_ - hit->at > window) {
+      return kNoRep;
+    }
+    if (tracing_step_ && sticky_match_.empty() &&
+        hit->rep < scratch_.candidates.size() &&
+        scratch_.candidates.test(hit->rep)) {
+      try {
+        sticky_match_ = fmt::format("{}={}", key, value);
+      } catch (...) {
+        // Out of memory: the trace goes without the note.
+      }
+    }
+    return hit->rep;
   }
 
  private:
@@ -439,7 +516,40 @@ class Trip final : public StepContext {
   void StartFrom(const CandidateSet& pool) noexcept {
     scratch_.candidates = pool;
     if (has_excluded_) scratch_.candidates.Subtract(scratch_.excluded);
+    if (restricted_) {
+      const bool kept =
+          only_rep_ != kNoRep && scratch_.candidates.test(only_rep_);
+      scratch_.candidates.Clear();
+      if (kept) scratch_.candidates.set(only_rep_);
+    }
   }
+
+  // The steps of the lead's variant of an experiment rule; records the
+  // variant in the decision.
+  const std::vector<CompiledStep>& ChooseVariant(
+      const CompiledRule& rule) noexcept {
+    const uint32_t bucket =
+        ExperimentBucket(rule.experiment_seed, draft_.lead_id);
+    const CompiledVariant* chosen = &rule.variants.back();
+    for (const CompiledVariant& variant : rule.variants) {
+      if (bucket < variant.upper) {
+        chosen = &variant;
+        break;
+      }
+    }
+    draft_.variant = chosen->label;
+    if (trace_ != nullptr) {
+      Traced([&] {
+        trace_->rules.back().variant = chosen->label;
+        trace_->rules.back().bucket = bucket;
+      });
+    }
+    return chosen->steps;
+  }
+
+  // The step list of the rule running: its own, or its experiment
+  // variant's.
+  const std::vector<CompiledStep>& Steps() const noexcept { return *steps_; }
 
   void Supersede(Assignment existing) {
     superseded_ = true;
@@ -451,9 +561,10 @@ class Trip final : public StepContext {
   // `j == steps.size()` is the implicit round robin when no picker ran.
   RuleEnd RunRule(const CompiledRule& rule) noexcept {
     CandidateSet& candidates = scratch_.candidates;
+    steps_ = rule.variants.empty() ? &rule.steps : &ChooseVariant(rule);
     StartFrom(rule.pool);
     if (trace_ != nullptr) NotePool(rule);
-    scratch_.relaxed.assign(rule.steps.size(), 0);
+    scratch_.relaxed.assign(Steps().size(), 0);
     fallback_requested_ = false;
     size_t j = 0;
     while (true) {
@@ -465,7 +576,7 @@ class Trip final : public StepContext {
         return rule.on_empty == OnEmpty::kFallback ? RuleEnd::kFallback
                                                    : RuleEnd::kNextRule;
       }
-      if (j == rule.steps.size()) {
+      if (j == Steps().size()) {
         deciding_step_ = kDefaultPicker;
         RepIndex rep = trace_ == nullptr ? Claim(candidates, ClaimPolicy{})
                                          : TracedDefaultClaim(rule);
@@ -474,15 +585,15 @@ class Trip final : public StepContext {
         candidates.Clear();  // everyone at capacity: as if a filter emptied
         continue;
       }
-      const CompiledStep& step = rule.steps[j];
+      const CompiledStep& step = Steps()[j];
       deciding_step_ = step.strategy_name;
       StepResult result = trace_ == nullptr
                               ? step.strategy->Apply(view_, candidates, *this)
-                              : TracedApply(rule, j);
+                              : TracedApply(j);
       if (superseded_) return RuleEnd::kSuperseded;
       switch (result.outcome) {
         case StepResult::Outcome::kClaimed:
-          if (result.rep != kNoRep && !draft_.owner.id.empty()) {
+          if (result.rep != kNoRep && (!draft_.owner.id.empty() || offered_)) {
             return RuleEnd::kOwner;
           }
           candidates.Clear();
@@ -516,26 +627,26 @@ class Trip final : public StepContext {
   // recomputes the candidates through the remaining filters, and repeats
   // until someone is left. False when nothing more can be relaxed.
   bool Relax(const CompiledRule& rule, size_t upto) noexcept {
-    if (rule.steps.empty()) return false;
+    if (Steps().empty()) return false;
     CandidateSet& candidates = scratch_.candidates;
-    upto = std::min(upto, rule.steps.size() - 1);
+    upto = std::min(upto, Steps().size() - 1);
     while (true) {
-      size_t undo = rule.steps.size();
+      size_t undo = Steps().size();
       for (size_t k = upto + 1; k-- > 0;) {
-        if (rule.steps[k].relaxable && !scratch_.relaxed[k]) {
+        if (Steps()[k].relaxable && !scratch_.relaxed[k]) {
           undo = k;
           break;
         }
       }
-      if (undo == rule.steps.size()) return false;
+      if (undo == Steps().size()) return false;
       scratch_.relaxed[undo] = 1;
       StartFrom(rule.pool);
       for (size_t s = 0; s <= upto && !candidates.empty(); ++s) {
-        const CompiledStep& step = rule.steps[s];
+        const CompiledStep& step = Steps()[s];
         if (step.kind != StrategyKind::kFilter || scratch_.relaxed[s]) continue;
         (void)step.strategy->Apply(view_, candidates, *this);
       }
-      if (trace_ != nullptr) NoteRelax(rule, undo);
+      if (trace_ != nullptr) NoteRelax(undo);
       if (!candidates.empty()) {
         // Someone is eligible after all: an availability step that emptied
         // the set while recomputing does not send the lead to the fallback.
@@ -550,7 +661,8 @@ class Trip final : public StepContext {
     draft_.rule_id = rule_id;
     draft_.decided_by = kFallback;
     draft_.fallback = true;
-    if (dry_run_) return;  // Explain records nothing
+    // Explain records nothing; nor does Router::Offer, which reports nobody.
+    if (dry_run_ || distribute_ == TripOptions::Distribute::kOffer) return;
     ClaimResult recorded = state_.Record(draft_, lead_, replace_);
     if (recorded.outcome == ClaimResult::Outcome::kAlreadyDecided) {
       Supersede(std::move(recorded.existing));
@@ -634,7 +746,7 @@ class Trip final : public StepContext {
       const CandidateSet& candidates = scratch_.candidates;
       TraceStep& event = trace_->rules.back().steps.emplace_back();
       event.action = "pool";
-      event.index = rule.steps.size();
+      event.index = Steps().size();
       event.strategy = "pool";
       event.kind = "pool";
       event.path = fmt::format("/rules/{}/pool", index);
@@ -715,8 +827,8 @@ class Trip final : public StepContext {
     });
   }
 
-  StepResult TracedApply(const CompiledRule& rule, size_t j) noexcept {
-    const CompiledStep& step = rule.steps[j];
+  StepResult TracedApply(size_t j) noexcept {
+    const CompiledStep& step = Steps()[j];
     CandidateSet before;
     BeginStep(before);
     tracing_step_ = !trace_failed_;
@@ -739,10 +851,25 @@ class Trip final : public StepContext {
         break;
     }
     if (superseded_) outcome = "superseded";
+    if (offered_) outcome = "offered";
     NoteApply(
         j, step.strategy_name, step.kind, step.path, before, outcome,
         result.outcome == StepResult::Outcome::kResolved ? result.rep : kNoRep);
+    NoteStickyMatch(result);
     return result;
+  }
+
+  // A `sticky` step that named its rep: which key matched ("domain=acme.com")
+  // in the step's note, unless NoteResolved replaces it by why the claim
+  // failed.
+  void NoteStickyMatch(const StepResult& result) noexcept {
+    if (sticky_match_.empty()) return;
+    if (result.outcome == StepResult::Outcome::kResolved) {
+      Traced([&] {
+        if (TraceStep* event = LastStep()) event->note = sticky_match_;
+      });
+    }
+    sticky_match_.clear();
   }
 
   // The implicit round robin of a rule whose steps have no picker.
@@ -753,11 +880,13 @@ class Trip final : public StepContext {
     std::string_view outcome = "claimed";
     if (superseded_) {
       outcome = "superseded";
+    } else if (offered_) {
+      outcome = "offered";
     } else if (rep == kNoRep) {
       outcome = "nobody";
       scratch_.candidates.Clear();  // as RunRule does next
     }
-    NoteApply(rule.steps.size(), kDefaultPicker, StrategyKind::kPicker,
+    NoteApply(Steps().size(), kDefaultPicker, StrategyKind::kPicker,
               fmt::format("/rules/{}", RuleIndex(rule)), before, outcome,
               kNoRep);
     return rep;
@@ -771,6 +900,8 @@ class Trip final : public StepContext {
       if (event == nullptr) return;
       if (superseded_) {
         event->outcome = "superseded";
+      } else if (offered_) {
+        event->outcome = "offered";
       } else if (claimed != kNoRep) {
         event->outcome = "claimed";
       } else if (!candidate) {
@@ -783,9 +914,9 @@ class Trip final : public StepContext {
     });
   }
 
-  void NoteRelax(const CompiledRule& rule, size_t undone) noexcept {
+  void NoteRelax(size_t undone) noexcept {
     Traced([&] {
-      const CompiledStep& step = rule.steps[undone];
+      const CompiledStep& step = Steps()[undone];
       TraceStep& event = trace_->rules.back().steps.emplace_back();
       event.action = "relax";
       event.index = undone;
@@ -839,6 +970,87 @@ class Trip final : public StepContext {
     });
   }
 
+  // Where a push would claim: ranks up to the shortlist size of eligible
+  // reps by successive Peeks (each without the reps already ranked, so caps
+  // and the picker's order apply as for a claim), keeps the lead pending in
+  // the store and returns the first rep (kNoRep: nobody, as an empty
+  // candidate set). Allocates; runs only for offer and pool rules.
+  RepIndex Shortlist(const CandidateSet& candidates,
+                     const ClaimPolicy& policy) noexcept {
+    try {
+      const bool pool = distribute_ == TripOptions::Distribute::kByRule &&
+                        rule_->mode == Distribution::kPool;
+      size_t limit = rules_.roster->size();
+      if (distribute_ == TripOptions::Distribute::kOffer) {
+        limit = static_cast<size_t>(std::max(offer_size_, 0));
+      } else if (!pool) {
+        limit = static_cast<size_t>(rule_->offer.size);
+      }
+      // A resolver's named owner is a shortlist of one: Peek in preference
+      // order ignores the candidates.
+      if (policy.order == PickOrder::kPreference)
+        limit = std::min<size_t>(limit, 1);
+      OfferInfo info;
+      info.mode = pool ? Distribution::kPool : Distribution::kOffer;
+      info.offered_at = now_;
+      if (!pool) info.expires_at = now_ + rule_->offer.expires_after;
+      CandidateSet rest = candidates;
+      ClaimRequest request;
+      request.roster = rules_.roster.get();
+      request.candidates = &rest;
+      request.policy = policy;
+      request.rotation = rule_->rotation;
+      request.seed = rule_->seed;
+      request.decision = &draft_;
+      request.at = now_;
+      RepIndex first = kNoRep;
+      while (info.reps.size() < limit) {
+        const RepIndex rep = state_.Peek(request);
+        if (rep == kNoRep || rep >= rest.size() || !rest.test(rep)) break;
+        if (first == kNoRep) first = rep;
+        info.reps.push_back(RepId(rep));
+        rest.reset(rep);
+      }
+      if (trace_ != nullptr) {
+        Traced([&] {
+          pick_.emplace();
+          pick_->order = PickOrderCode(policy.order);
+          pick_->shortlist = info.reps;
+        });
+      }
+      if (first == kNoRep) return kNoRep;
+      draft_.owner = Owner{};
+      draft_.rule_id = rule_->id;
+      draft_.decided_by = pool ? kPoolDecider : kOfferDecider;
+      draft_.fallback = false;
+      draft_.offer = std::move(info);
+      if (!dry_run_) {
+        Result<PendingResult> added = state_.AddPending(draft_, *lead_);
+        if (!added.ok()) {
+          // A store that keeps no offers: as if nobody were eligible.
+          draft_.offer.reset();
+          return kNoRep;
+        }
+        switch (added->outcome) {
+          case PendingResult::Outcome::kAdded:
+            draft_.offer = std::move(added->pending.decision.offer);
+            break;
+          case PendingResult::Outcome::kAlreadyPending:
+            Supersede(std::move(added->pending.decision));
+            return kNoRep;
+          case PendingResult::Outcome::kAlreadyDecided:
+            Supersede(std::move(added->existing));
+            return kNoRep;
+        }
+      }
+      offered_ = true;
+      return first;
+    } catch (...) {
+      draft_.offer.reset();
+      return kNoRep;
+    }
+  }
+
   // Router::Explain's claim: the rep Claim would pick, with no state change.
   ClaimResult PeekClaim(const ClaimRequest& request) const noexcept {
     ClaimResult result;
@@ -848,7 +1060,13 @@ class Trip final : public StepContext {
   }
 
   // Tracing state; untouched by a route without a trace.
+#ifdef LEADROUTE_NO_TRACE
+  // A build without trace support (CMake LEADROUTE_TRACE=OFF), only to
+  // measure the trace branches: every `trace_ != nullptr` folds away.
+  static constexpr Trace* trace_ = nullptr;
+#else
   Trace* trace_ = nullptr;
+#endif
   bool dry_run_ = false;
   bool tracing_step_ = false;       // inside a traced filter's Apply
   bool trace_failed_ = false;       // building the trace ran out of memory
@@ -856,6 +1074,8 @@ class Trip final : public StepContext {
   std::optional<TracePick> pick_;   // the claim of the step being traced
   RepIndex expected_ = kNoRep;      // Peek's pick before the claim
   std::optional<ClauseExplainer> explainer_;  // built by the first NoteRule
+  // StickyOwner's first match among the candidates in the traced step.
+  mutable std::string sticky_match_;
 
   const Snapshot& snapshot_;
   const CompiledRuleSet& rules_;
@@ -863,6 +1083,7 @@ class Trip final : public StepContext {
   Scratch& scratch_;
   LeadView view_;
   const CompiledRule* rule_ = nullptr;
+  const std::vector<CompiledStep>* steps_ = nullptr;  // see Steps()
   std::string_view deciding_step_;
   bool has_excluded_ = false;
   bool superseded_ = false;
@@ -871,6 +1092,18 @@ class Trip final : public StepContext {
   Instant now_;
   const Lead* lead_;            // kept in the record
   const Replacement* replace_;  // TripOptions::replace
+
+  // Offers and pools (TripOptions; leadroute/offer.h).
+  TripOptions::Distribute distribute_ = TripOptions::Distribute::kByRule;
+  int offer_size_ = 0;
+  std::string_view from_rule_;
+  bool only_from_rule_ = false;
+  bool reached_from_rule_ = false;
+  std::string_view claim_by_;
+  bool restricted_ = false;     // TripOptions::only_rep was given
+  RepIndex only_rep_ = kNoRep;  // that rep; kNoRep when unknown
+  bool offering_ = false;       // the running rule builds a shortlist
+  bool offered_ = false;        // it did: `draft_.offer` is the result
 };
 
 }  // namespace

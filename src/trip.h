@@ -4,8 +4,10 @@
 #ifndef LEADROUTE_TRIP_H_
 #define LEADROUTE_TRIP_H_
 
+#include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "leadroute/assignment.h"
 #include "leadroute/clock.h"
@@ -30,6 +32,27 @@ struct TripOptions {
   // Non-null: the trip fills in this trace (everything but the fields the
   // Router knows: `existing`). Null, the default, costs one branch per step.
   Trace* trace = nullptr;
+
+  // Offers and pools (leadroute/offer.h; src/router_offer.cc). The defaults
+  // are a plain route: each rule hands over by its own mode.
+  enum class Distribute : uint8_t {
+    kByRule,  // push rules claim; offer and pool rules leave it pending
+    kOffer,   // every rule offers a shortlist of `offer_size` (Router::Offer)
+    kPush,    // every rule claims (an expired offer, a rep's claim)
+  };
+  Distribute distribute = Distribute::kByRule;
+  int offer_size = 0;  // kOffer: the shortlist length
+  // Non-empty: the trip starts at the rule with this id, which applies
+  // whatever its `when` and window say now (the rule that offered the lead).
+  std::string_view from_rule{};
+  // With `from_rule`: only that rule runs; when it yields nobody the trip
+  // ends without an owner (no fallback, nothing recorded).
+  bool only_from_rule = false;
+  // Non-empty: this rep is the only candidate (the rule's pool and filters
+  // still apply) and every claim takes it by PickOrder::kPreference; the
+  // decision's `decided_by` is `claim_by`.
+  std::string_view only_rep{};
+  std::string_view claim_by{};
 };
 
 // Routes `lead` at instant `now` through `snapshot` and records the decision

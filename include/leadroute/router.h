@@ -20,6 +20,8 @@
 #include "leadroute/clock.h"
 #include "leadroute/export.h"
 #include "leadroute/lead.h"
+#include "leadroute/offer.h"
+#include "leadroute/outcome.h"
 #include "leadroute/rep.h"
 #include "leadroute/rule_set.h"
 #include "leadroute/state_store.h"
@@ -65,6 +67,10 @@ struct RouterOptions {
   std::function<void(const Assignment&)> on_fallback{};
   // `Reload` or `ReloadFile` rejected a config; the Status lists every error.
   std::function<void(const Status&)> on_config_rejected{};
+  // A lead left pending by a rule in offer or pool mode (`Route`) or by
+  // `Offer`: the pending Assignment (owner empty, `offer` set). A claim of
+  // it later calls `on_assigned`.
+  std::function<void(const Assignment&)> on_offered{};
 };
 
 // An open lead whose SLA escalation step is due (`Router::Due`).
@@ -120,8 +126,19 @@ class LEADROUTE_EXPORT Router {
   Result<Trace> Explain(const Lead& lead) const;
 
   // The lead was closed or converted: forgets its decision and frees the
-  // owner's load. kNotFound for an unknown lead id.
+  // owner's load (a pending lead: forgets it). kNotFound for an unknown
+  // lead id.
   Status Release(std::string_view lead_id) noexcept;
+  // The open lead `lead_id` ended with `outcome`: credits its current rep
+  // owner (overall, and per segment for every `segment` field the current
+  // RuleSet's `performance` steps use) and closes the lead exactly as
+  // Release does, in one atomic step of the state store. A lead owned by a
+  // queue credits nobody but is still closed. kNotFound for an unknown lead
+  // id; kInvalidArgument when `outcome.value` is negative or not finite;
+  // kFailedPrecondition when the store keeps no outcomes
+  // (docs/cookbook/performance.md).
+  Status RecordOutcome(std::string_view lead_id,
+                       const Outcome& outcome) noexcept;
 
   // Lifecycle (docs/lifecycle.md; src/router_lifecycle.cc).
   //
@@ -196,6 +213,45 @@ class LEADROUTE_EXPORT Router {
 
   // The decision recorded for `lead_id`, if any.
   std::optional<Assignment> Find(std::string_view lead_id) const;
+
+  // Offers and pools (leadroute/offer.h, docs/cookbook/offer-and-pool.md;
+  // src/router_offer.cc). A pending lead has no owner, load or rotation
+  // effect until a rep claims it; `Route` of a pending lead id returns the
+  // pending Assignment with `repeated` set; `Release` forgets it.
+  //
+  // A ranked shortlist of up to `k` (1..100) reps eligible for `lead` now,
+  // whatever the mode of the rule it reaches: the same rules, steps and caps
+  // as `Route`, ranked in the picker's order. The lead is kept pending as an
+  // offer (expiry: the rule's `offer.expires_after`, else 15 minutes) and
+  // `on_offered` is called. An already pending lead returns its offer.
+  // kInvalidArgument: no lead id or `k` out of range; kFailedPrecondition:
+  // the lead already has an owner; kNotFound: nobody is eligible (nothing
+  // is recorded, not even a fallback).
+  Result<OfferInfo> Offer(const Lead& lead, int k) noexcept;
+  // Rep `rep_id` takes the pending lead (by offer id or lead id): when the
+  // rep is on the offer's shortlist (a pool lead: any rep) and still
+  // eligible now (the offering rule's pool, filters and caps are checked
+  // again for that rep alone), it owns the lead atomically and
+  // `on_assigned` is called. The first claim wins. kNotFound: unknown offer,
+  // lead or rep; kFailedPrecondition: "lead L already claimed by rep X"
+  // (also after an expired offer was pushed), "rep X is not on offer O",
+  // "rep X is not eligible now: <reason code>" (docs/explain.md),
+  // "offer O expired at T".
+  Result<Assignment> Claim(std::string_view offer_or_lead_id,
+                           std::string_view rep_id) noexcept;
+  // Blind pull: claims for `rep_id` the oldest pending pool lead (routed
+  // first; ties by arrival) the rep is eligible for now, as `Claim` does.
+  // kNotFound when there is none (or the rep is unknown).
+  Result<Assignment> NextForRep(std::string_view rep_id) noexcept;
+  // Settles every offer whose expiry is at or before `now`, by its rule's
+  // `offer.on_expiry`: push routes the lead from the offering rule as a
+  // push (its on_empty applies as usual), fallback gives it to the
+  // RuleSet's fallback owner. Returns the new decisions, after calling
+  // `on_assigned` / `on_fallback` for each. The host calls it from a timer
+  // (e.g. every 30 s, like `Due`); pool leads never expire. O(pending).
+  std::vector<Assignment> ExpireOffers(Instant now);
+  // Every pending lead, oldest first (routed_at, then arrival).
+  std::vector<Assignment> Pending() const;
   // The active RuleSet and its generation (1 for the first, +1 per Update).
   RuleSet rules() const noexcept;
   uint64_t generation() const noexcept;
@@ -204,6 +260,11 @@ class LEADROUTE_EXPORT Router {
  private:
   struct Impl;
   explicit Router(std::unique_ptr<Impl> impl) noexcept;
+  // Claim and NextForRep: `rep_id` takes `pending` at `now` if still
+  // eligible; `why`: name the reason code when not (src/router_offer.cc).
+  Result<Assignment> ClaimPending(const PendingLead& pending,
+                                  std::string_view rep_id, Instant now,
+                                  bool why);
   std::unique_ptr<Impl> impl_;
 };
 

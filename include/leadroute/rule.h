@@ -13,6 +13,7 @@
 
 #include "leadroute/condition.h"
 #include "leadroute/export.h"
+#include "leadroute/offer.h"
 #include "leadroute/rep.h"
 #include "leadroute/version.h"
 
@@ -102,6 +103,11 @@ struct Rule {
   std::optional<ActiveWindow> active{};
   // The SLA of the leads this rule decides; nullopt: `settings.sla`.
   std::optional<Sla> sla{};
+  // How the rule hands the lead over (leadroute/offer.h): push claims a rep
+  // now; offer and pool leave the lead pending for reps to claim.
+  Distribution mode = Distribution::kPush;
+  // kOffer only; nullopt: the OfferSettings defaults.
+  std::optional<OfferSettings> offer{};
   std::string description{};  // free text for people; not used in routing
 };
 

@@ -7,6 +7,7 @@
 #ifndef LEADROUTE_STATE_STORE_H_
 #define LEADROUTE_STATE_STORE_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -21,6 +22,7 @@
 #include "leadroute/clock.h"
 #include "leadroute/export.h"
 #include "leadroute/lead.h"
+#include "leadroute/outcome.h"
 #include "leadroute/rep.h"
 #include "leadroute/roster.h"
 #include "leadroute/status.h"
@@ -44,6 +46,9 @@ enum class PickOrder : uint8_t {
   kLeastLoadedRatio,  // lowest open / max_open (uncapped: open), then ditto
   kRandom,            // seeded, weighted by `Rep::weight`
   kPreference,        // the first rep of `preference` that is under its cap
+  // Smooth weighted round robin by `ClaimPolicy::weights` instead of
+  // `Rep::weight` (the `performance` picker); otherwise as kSmoothWeighted.
+  kWeightedBy,
 };
 
 // Why a lead changed owner after its first decision.
@@ -61,6 +66,11 @@ LEADROUTE_EXPORT std::string_view ChangeReasonName(
 // The reason named `name` (as ChangeReasonName spells it), else nullopt.
 LEADROUTE_EXPORT std::optional<ChangeReason> ParseChangeReason(
     std::string_view name) noexcept;
+
+// The kNotFound a store or the Router returns for a lead id without a
+// record: `no decision recorded for lead "<id>"`. For host stores too, so
+// that every store words it the same.
+LEADROUTE_EXPORT Status UnknownLeadError(std::string_view lead_id);
 
 // One earlier owner of a lead.
 struct OwnerChange {
@@ -94,6 +104,9 @@ struct Replacement {
 struct ClaimPolicy {
   PickOrder order = PickOrder::kLeastRecent;
   std::span<const RepIndex> preference{};  // kPreference only
+  // kWeightedBy only: each rep's weight, by RepIndex (a rep past the end
+  // weighs 0). Read during the call only.
+  std::span<const double> weights{};
   // kRandom: when non-zero, seeds the rotation's generator in place of
   // `ClaimRequest::seed` (a step's own seed). Either seed is used only when
   // the rotation first draws; later draws continue its sequence.
@@ -144,6 +157,40 @@ struct ClaimResult {
   // kClaimed: the new record's version; kAlreadyDecided: the current one
   // (0 when the record is gone).
   uint64_t version = 0;
+};
+
+// A lead waiting for a rep (an offer or a pool entry, leadroute/offer.h).
+struct PendingLead {
+  // lead_id, rule_id, decided_by ("offer" or "pool"), generation,
+  // routed_at and `offer` (always set); owner empty.
+  Assignment decision{};
+  std::shared_ptr<const Lead> lead{};  // the lead as routed; never null
+  uint64_t sequence = 0;  // store-assigned, increasing: ties of routed_at
+};
+
+// What StateStore::AddPending did.
+struct PendingResult {
+  enum class Outcome : uint8_t {
+    kAdded,           // `pending` is the new entry, its offer id filled in
+    kAlreadyPending,  // the lead was pending already: `pending` is that entry
+    kAlreadyDecided,  // the lead has a decision: `existing`
+  };
+  Outcome outcome = Outcome::kAdded;
+  PendingLead pending{};
+  Assignment existing{};
+};
+
+// A lead's value for one sticky key: key "domain", value "acme.com" (both
+// normalised by the `sticky` resolver). Borrowed for the call.
+struct StickyKey {
+  std::string_view key;
+  std::string_view value;
+};
+
+// The owner remembered for a sticky key value, and when it got the lead.
+struct StickyEntry {
+  RepIndex rep = kNoRep;
+  Instant at{};
 };
 
 class LEADROUTE_EXPORT StateStore {
@@ -250,6 +297,74 @@ class LEADROUTE_EXPORT StateStore {
   virtual bool UnderTimeCaps(const Roster& /*roster*/, RepIndex /*rep*/,
                              Instant /*at*/) const noexcept {
     return true;
+  }
+
+  // Sticky owners (the `sticky` resolver, docs/cookbook/sticky.md): an
+  // index of key values (the lead's email, domain, account or a configured
+  // field) -> the rep who last got a lead with that value. The defaults keep
+  // nothing, so a host's own store compiles (and `sticky` never matches).
+  //
+  // Remembers `rep_id` as the owner of every key in `keys` as of `at`,
+  // replacing what was remembered for them (the latest decision wins).
+  // Entries not renewed for `retention` (the longest window of the RuleSet
+  // that wrote them) may be pruned. Out of memory drops the keys; never
+  // throws.
+  virtual void RememberKeys(std::span<const StickyKey> /*keys*/,
+                            std::string_view /*rep_id*/, Instant /*at*/,
+                            std::chrono::seconds /*retention*/) noexcept {}
+  // The owner remembered for `key` = `value`, as an index in `roster`;
+  // nullopt when none is remembered or that rep is not in `roster`. Read on
+  // the route of a `sticky` step: must not wait for Claim and must not
+  // allocate.
+  virtual std::optional<StickyEntry> LookupKey(
+      const Roster& /*roster*/, std::string_view /*key*/,
+      std::string_view /*value*/) const noexcept {
+    return std::nullopt;
+  }
+
+  // Offers and pools (leadroute/offer.h, Router::Offer, Claim, NextForRep,
+  // ExpireOffers). Pending leads have no owner, no load and no rotation
+  // effect. The defaults keep nothing, so a host's own store compiles; a
+  // rule in offer or pool mode then fails its routes to the fallback.
+  //
+  // Atomically: unless `lead` already has a decision or a pending entry,
+  // keeps `pending.decision` (whose `offer` must be set) with a copy of
+  // `lead`, assigning the sequence and the offer id ("<lead id>#<n>").
+  // Recording a decision for the lead (Claim, Record) removes its pending
+  // entry in the same step; so does Release.
+  virtual Result<PendingResult> AddPending(const Assignment& /*pending*/,
+                                           const Lead& /*lead*/) noexcept {
+    return Status::FailedPrecondition("store does not keep offers");
+  }
+  // The pending entry with this offer id or lead id. Called on every Route:
+  // must be cheap when nothing is pending.
+  virtual std::optional<PendingLead> FindPending(
+      std::string_view /*offer_or_lead_id*/) const {
+    return std::nullopt;
+  }
+  // Every pending entry, oldest first (routed_at, then sequence).
+  virtual std::vector<PendingLead> ListPending() const { return {}; }
+
+  // Outcomes (top-performer routing: leadroute/outcome.h, the `performance`
+  // picker). The defaults keep nothing, so a host's own store compiles.
+  //
+  // Atomically: credits `outcome` to the rep owning the open lead `lead_id`
+  // (overall, and for each field of `segments` whose value in the lead's
+  // record is a string: the segment "field=value") and then forgets the
+  // decision and frees the load exactly as Release does. A queue owner is
+  // credited nothing. Returns the closed decision; kNotFound for an unknown
+  // lead. The caller validates `outcome`.
+  virtual Result<Assignment> RecordOutcome(
+      std::string_view /*lead_id*/, const Outcome& /*outcome*/,
+      std::span<const std::string> /*segments*/) noexcept {
+    return Status::FailedPrecondition("store does not keep outcomes");
+  }
+  // The outcomes credited to `rep_id` overall (`segment` empty) or within
+  // `segment` ("field=value"); zeros when none. Read on the route of a
+  // `performance` step: must not block for long and must not allocate.
+  virtual OutcomeStats Outcomes(std::string_view /*rep_id*/,
+                                std::string_view /*segment*/) const noexcept {
+    return {};
   }
 };
 

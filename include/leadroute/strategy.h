@@ -8,6 +8,7 @@
 #ifndef LEADROUTE_STRATEGY_H_
 #define LEADROUTE_STRATEGY_H_
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -23,6 +24,7 @@
 #include "leadroute/clock.h"
 #include "leadroute/export.h"
 #include "leadroute/lead.h"
+#include "leadroute/outcome.h"
 #include "leadroute/roster.h"
 #include "leadroute/state_store.h"
 #include "leadroute/status.h"
@@ -125,6 +127,25 @@ class StepContext {
   // refines `off_schedule` into `holiday` or `out_of_office` and `time_cap`
   // into the cap reached). Only while tracing(); ignored by default.
   virtual void Eliminate(RepIndex /*rep*/, std::string_view /*code*/) noexcept {
+  }
+  // The rep remembered as the owner of sticky key `key` = `value`
+  // (`StateStore::LookupKey`) if that rep got a lead with it within `window`
+  // before now(); kNoRep otherwise. For the `sticky` resolver; the caller
+  // checks that the rep is a candidate. While tracing(), the Router notes
+  // the first match that is a candidate in the step's trace. The default
+  // (for contexts built outside a Router) remembers nobody.
+  virtual RepIndex StickyOwner(std::string_view /*key*/,
+                               std::string_view /*value*/,
+                               std::chrono::seconds /*window*/) const noexcept {
+    return kNoRep;
+  }
+  // The outcomes credited to rep `rep` overall (`segment` empty) or within
+  // `segment` ("field=value"), as the state store keeps them
+  // (`StateStore::Outcomes`; leadroute/outcome.h). For the `performance`
+  // picker. The default (for contexts built outside a Router) is none.
+  virtual OutcomeStats Outcomes(RepIndex /*rep*/,
+                                std::string_view /*segment*/) const noexcept {
+    return {};
   }
 
  protected:
@@ -255,8 +276,9 @@ class LEADROUTE_EXPORT StrategyRegistry {
 };
 
 // Adds every built-in strategy (round_robin, least_loaded, random,
-// territory, industry, product, language, match, score, deal_value, bands,
-// availability, hierarchy, field_owner) to `registry`.
+// performance, territory, industry, product, language, match, score,
+// deal_value, bands, availability, hierarchy, field_owner, sticky) to
+// `registry`.
 LEADROUTE_EXPORT Status RegisterBuiltinStrategies(StrategyRegistry& registry);
 
 // The std::function form of Strategy::Apply.

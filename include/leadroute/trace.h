@@ -40,11 +40,15 @@ struct TracePick {
   std::string rep{};  // the chosen rep id; empty when nobody could be claimed
   // How it was chosen: "least_recent", "smooth_weighted", "catch_up"
   // (`round_robin` with `catch_up`), "least_loaded", "least_loaded_ratio",
-  // "random" or "preference" (a resolver's owner).
+  // "random", "performance" (the `performance` picker) or "preference" (a
+  // resolver's owner).
   std::string order{};
   // The rep the same claim would pick with the chosen one removed (empty:
   // nobody else was eligible; always empty for "preference").
   std::string runner_up{};
+  // A rule in offer or pool mode (leadroute/offer.h): the ranked shortlist
+  // built where a push would claim (`rep` stays empty); empty otherwise.
+  std::vector<std::string> shortlist{};
 };
 
 // One event of a rule's run, in the order it happened.
@@ -88,6 +92,11 @@ struct TraceRule {
   // condition_false: the first clause that failed, readably, e.g.
   // `score >= 80 (was 42)` or `country in ["DE", "AT"] (was missing)`.
   std::string failed_clause{};
+  // A matched rule with an experiment step: the variant the lead ran
+  // ("<experiment id>/<variant name>") and its bucket, 0 to 9999
+  // (docs/cookbook/experiments.md). Empty / 0 otherwise.
+  std::string variant{};
+  uint32_t bucket = 0;
   std::vector<TraceStep> steps{};  // matched rules only
   // matched: "owner" (the rule decided), "next_rule" (it emptied and the
   // chain went on), "fallback" (it sent the lead to the fallback owner) or
@@ -116,6 +125,11 @@ struct Trace {
   // emptied) or "when_nobody" (an availability step with
   // `when_nobody: fallback` left nobody). Empty without a fallback.
   std::string fallback_reason{};
+  // The lead was left pending (offer or pool mode): the offer, as in
+  // `Assignment::offer` (no offer id on a dry run).
+  std::optional<OfferInfo> offer{};
+  // The decision's `Assignment::variant`; empty when no experiment decided.
+  std::string variant{};
   // The decision already recorded for this lead id, when there is one: the
   // Router keeps it (Route returns it with `repeated` set); the rules above
   // show what they would decide now.

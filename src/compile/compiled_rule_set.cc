@@ -9,11 +9,13 @@
 #include <set>
 #include <utility>
 
+#include "compile/experiment.h"
 #include "compile/roster_builder.h"
 #include "config/json_util.h"
 #include "config/rule_set_json.h"
 #include "config/step_params.h"
 #include "sla.h"
+#include "strategies/sticky.h"
 #include "time/local_time.h"
 #include "time/schedule.h"
 #include "util/text.h"
@@ -368,6 +370,32 @@ class Compiler {
     }
   }
 
+  // A rule's distribution mode and offer settings (leadroute/offer.h).
+  void CompileOffer(const Rule& rule, const std::string& base,
+                    CompiledRule& compiled) {
+    compiled.mode = rule.mode;
+    if (!rule.offer) return;
+    const OfferSettings& offer = *rule.offer;
+    if (rule.mode != Distribution::kOffer) {
+      Error(base + "/offer",
+            fmt::format("\"offer\" settings need \"mode\": \"offer\"; this "
+                        "rule's mode is \"{}\"",
+                        DistributionName(rule.mode)));
+      return;
+    }
+    if (offer.size < 1 || offer.size > 100) {
+      Error(base + "/offer/size",
+            fmt::format("found {}, expected a shortlist size from 1 to 100",
+                        offer.size));
+    }
+    if (offer.expires_after <= std::chrono::seconds{0}) {
+      Error(base + "/offer/expires_after",
+            fmt::format("found {}s, expected a duration above zero",
+                        offer.expires_after.count()));
+    }
+    compiled.offer = offer;
+  }
+
   void CompileRule(size_t i) {
     const Rule& rule = out_->config.rules[i];
     const Roster& roster = *out_->roster;
@@ -376,6 +404,7 @@ class Compiler {
     compiled.id = rule.id;
     compiled.rotation = rule.rotation.empty() ? rule.id : rule.rotation;
     compiled.on_empty = rule.on_empty;
+    CompileOffer(rule, base, compiled);
     compiled.seed = Mix64(out_->config.settings.seed ^ Fnv1a64(rule.id));
     if (rule.id.empty()) {
       Error(base + "/id", "found an empty id, expected a non-empty string");
@@ -411,20 +440,122 @@ class Compiler {
       }
     }
 
-    bool after_picker = false;
-    for (size_t j = 0; j < rule.steps.size(); ++j) {
-      std::string path = fmt::format("{}/steps/{}", base, j);
-      if (after_picker) {
-        Error(path,
-              "a step after a picker never runs; the picker ends the "
-              "rule");
+    if (!CompileExperiment(rule, base, compiled)) {
+      std::vector<StepSource> sources;
+      for (size_t j = 0; j < rule.steps.size(); ++j) {
+        sources.push_back(
+            {&rule.steps[j], fmt::format("{}/steps/{}", base, j)});
       }
-      if (auto step = CompileStep(rule.steps[j], path)) {
-        after_picker = after_picker || step->kind == StrategyKind::kPicker;
-        compiled.steps.push_back(std::move(*step));
-      }
+      compiled.steps = CompileSteps(sources, "");
     }
     out_->rules.push_back(std::move(compiled));
+  }
+
+  // A step to compile and its JSON Pointer.
+  struct StepSource {
+    const Step* step;
+    std::string path;
+  };
+
+  // Compiles a rule's step list in order. `variant` names the experiment
+  // variant in the message about a step that never runs ("" without one).
+  std::vector<CompiledStep> CompileSteps(const std::vector<StepSource>& sources,
+                                         std::string_view variant) {
+    std::vector<CompiledStep> steps;
+    bool after_picker = false;
+    for (const StepSource& source : sources) {
+      if (after_picker) {
+        Error(source.path,
+              variant.empty()
+                  ? std::string("a step after a picker never runs; the "
+                                "picker ends the rule")
+                  : fmt::format("a step after a picker never runs; in "
+                                "variant \"{}\" a picker ends the rule "
+                                "before it",
+                                variant));
+      }
+      if (auto step = CompileStep(*source.step, source.path)) {
+        after_picker = after_picker || step->kind == StrategyKind::kPicker;
+        steps.push_back(std::move(*step));
+      }
+    }
+    return steps;
+  }
+
+  // A rule with an `experiment` step (compile/experiment.h): one full step
+  // list per variant. False when the rule has none. The steps around the
+  // experiment compile once per variant; their errors are reported once.
+  bool CompileExperiment(const Rule& rule, const std::string& base,
+                         CompiledRule& compiled) {
+    std::optional<size_t> at;
+    for (size_t j = 0; j < rule.steps.size(); ++j) {
+      if (rule.steps[j].strategy != kExperimentStrategy) continue;
+      if (at) {
+        Error(fmt::format("{}/steps/{}", base, j),
+              fmt::format("a second experiment step; expected at most one "
+                          "per rule (the first is at {}/steps/{})",
+                          base, *at));
+      } else {
+        at = j;
+      }
+    }
+    if (!at) return false;
+    const std::string path = fmt::format("{}/steps/{}", base, *at);
+    std::optional<ExperimentSpec> spec =
+        ParseExperiment(rule.steps[*at], path, errors_);
+    if (spec && !experiment_ids_.insert(spec->id).second) {
+      Error(path + "/id",
+            fmt::format("duplicate experiment id \"{}\"; expected ids "
+                        "unique within the RuleSet",
+                        spec->id));
+    }
+    if (!spec) {
+      // Still check the steps around it, so that one pass finds every
+      // error.
+      std::vector<StepSource> sources;
+      for (size_t j = 0; j < rule.steps.size(); ++j) {
+        if (rule.steps[j].strategy == kExperimentStrategy) continue;
+        sources.push_back(
+            {&rule.steps[j], fmt::format("{}/steps/{}", base, j)});
+      }
+      (void)CompileSteps(sources, "");
+      return true;
+    }
+    compiled.experiment_seed = ExperimentSeed(spec->salt);
+    const size_t first_error = errors_.size();
+    uint32_t upper = 0;
+    for (const ExperimentVariantSpec& variant : spec->variants) {
+      std::vector<StepSource> sources;
+      for (size_t j = 0; j < *at; ++j) {
+        sources.push_back(
+            {&rule.steps[j], fmt::format("{}/steps/{}", base, j)});
+      }
+      for (size_t k = 0; k < variant.steps.size(); ++k) {
+        sources.push_back(
+            {&variant.steps[k], fmt::format("{}/steps/{}", variant.path, k)});
+      }
+      for (size_t j = *at + 1; j < rule.steps.size(); ++j) {
+        if (rule.steps[j].strategy == kExperimentStrategy) continue;
+        sources.push_back(
+            {&rule.steps[j], fmt::format("{}/steps/{}", base, j)});
+      }
+      upper += variant.share;
+      CompiledVariant& out = compiled.variants.emplace_back();
+      out.label = fmt::format("{}/{}", spec->id, variant.name);
+      out.upper = upper;
+      out.steps = CompileSteps(sources, variant.name);
+    }
+    // The shared steps reported the same error once per variant.
+    std::set<std::pair<std::string, std::string>> seen;
+    std::vector<ConfigError> unique;
+    for (size_t e = first_error; e < errors_.size(); ++e) {
+      if (seen.insert({errors_[e].path, errors_[e].message}).second) {
+        unique.push_back(std::move(errors_[e]));
+      }
+    }
+    errors_.resize(first_error);
+    for (ConfigError& e : unique) errors_.push_back(std::move(e));
+    return true;
   }
 
   std::optional<CompiledStep> CompileStep(const Step& step,
@@ -485,6 +616,7 @@ class Compiler {
     out.kind = out.strategy->Kind();
     out.relaxable =
         out.kind == StrategyKind::kFilter && out.strategy->Relaxable();
+    AddStickyStep(out_->sticky, *out.strategy);
     return out;
   }
 
@@ -493,6 +625,7 @@ class Compiler {
   std::vector<ConfigError> errors_;
   std::set<std::string, std::less<>> team_ids_;
   std::set<std::string, std::less<>> rule_ids_;
+  std::set<std::string, std::less<>> experiment_ids_;
 };
 
 }  // namespace

@@ -21,12 +21,23 @@
 
 namespace leadroute::internal {
 
+struct StickyPlan;  // strategies/sticky.h
+
 struct CompiledStep {
   std::string strategy_name;
   std::string path;  // "/rules/<i>/steps/<j>"
   std::unique_ptr<Strategy> strategy;
   StrategyKind kind = StrategyKind::kFilter;
   bool relaxable = true;
+};
+
+// One variant of a rule's experiment (compile/experiment.h).
+struct CompiledVariant {
+  std::string label;   // "<experiment id>/<variant name>": Assignment::variant
+  uint32_t upper = 0;  // cumulative bound in basis points (exclusive)
+  // The rule's full step list for this variant: the steps before the
+  // experiment step, the variant's, then the steps after it.
+  std::vector<CompiledStep> steps;
 };
 
 struct CompiledRule {
@@ -41,6 +52,15 @@ struct CompiledRule {
   // The rule's SLA, else `settings.sla` (points into `config`); nullptr:
   // none.
   const Sla* sla = nullptr;
+  // A rule with an experiment step: its variants in config order, and
+  // `steps` empty. A lead runs the first variant whose `upper` is above its
+  // ExperimentBucket(experiment_seed, lead id). Empty: no experiment.
+  std::vector<CompiledVariant> variants;
+  uint64_t experiment_seed = 0;
+  // How the rule hands the lead over (leadroute/offer.h) and, for offers,
+  // the settings (defaults when the config gives none).
+  Distribution mode = Distribution::kPush;
+  OfferSettings offer{};
 };
 
 struct CompiledRuleSet {
@@ -54,6 +74,10 @@ struct CompiledRuleSet {
   std::vector<CompiledSchedule> schedules;  // by RepIndex
   const date::time_zone* zone = nullptr;    // settings.time_zone; nullptr: UTC
   bool any_sla = false;  // some rule or the settings set an SLA
+  // What the Router remembers after each decision for the `sticky` steps
+  // (strategies/sticky.h); nullptr when no step is sticky, so a RuleSet
+  // without one does nothing more on a route.
+  std::shared_ptr<const StickyPlan> sticky;
 
   // Validates and compiles; every error is collected with its path.
   static Result<RuleSet> Compile(RuleSetConfig config,

@@ -254,9 +254,12 @@ std::string_view ClosestKey(std::string_view key,
   return best;
 }
 
-void CheckKeys(const Json& object, std::string_view path,
-               std::span<const std::string_view> known,
-               std::vector<ConfigError>& errors) {
+namespace {
+
+template <typename J>
+void CheckKeysOf(const J& object, std::string_view path,
+                 std::span<const std::string_view> known,
+                 std::vector<ConfigError>& errors) {
   if (!object.is_object()) return;
   for (const auto& [key, value] : object.items()) {
     if (std::find(known.begin(), known.end(), key) != known.end()) continue;
@@ -278,6 +281,20 @@ void CheckKeys(const Json& object, std::string_view path,
     }
     errors.push_back({PointerJoin(path, key), std::move(message)});
   }
+}
+
+}  // namespace
+
+void CheckKeys(const Json& object, std::string_view path,
+               std::span<const std::string_view> known,
+               std::vector<ConfigError>& errors) {
+  CheckKeysOf(object, path, known, errors);
+}
+
+void CheckKeys(const OrderedJson& object, std::string_view path,
+               std::span<const std::string_view> known,
+               std::vector<ConfigError>& errors) {
+  CheckKeysOf(object, path, known, errors);
 }
 
 namespace {

@@ -73,6 +73,9 @@ std::optional<Json> ParseJson(std::string_view text,
 void CheckKeys(const Json& object, std::string_view path,
                std::span<const std::string_view> known,
                std::vector<ConfigError>& errors);
+void CheckKeys(const OrderedJson& object, std::string_view path,
+               std::span<const std::string_view> known,
+               std::vector<ConfigError>& errors);
 // The known key closest to `key` by edit distance, or "" when none is close.
 std::string_view ClosestKey(std::string_view key,
                             std::span<const std::string_view> known);

@@ -34,9 +34,11 @@ constexpr std::string_view kCapacityKeys[] = {"max_open", "max_per_day",
                                               "max_per_week", "max_per_month",
                                               "max_in_window"};
 constexpr std::string_view kWindowCapKeys[] = {"count", "hours"};
-constexpr std::string_view kRuleKeys[] = {"id",       "description", "when",
-                                          "pool",     "steps",       "rotation",
-                                          "on_empty", "active",      "sla"};
+constexpr std::string_view kRuleKeys[] = {
+    "id",       "description", "when", "pool", "steps", "rotation",
+    "on_empty", "active",      "sla",  "mode", "offer"};
+constexpr std::string_view kOfferKeys[] = {"size", "expires_after",
+                                           "on_expiry"};
 constexpr std::string_view kSlaKeys[] = {"respond_within", "escalate"};
 constexpr std::string_view kEscalationKeys[] = {"after", "action", "to"};
 constexpr std::string_view kPoolKeys[] = {"teams", "reps"};
@@ -287,6 +289,45 @@ class Reader {
              });
     if (errors_.size() != before) return std::nullopt;
     return sla;
+  }
+
+  // An offer rule's settings; ranges are the compile stage's to check. A
+  // malformed one (after reporting) keeps its defaults.
+  OfferSettings Offer(const Json& value, const std::string& path) {
+    OfferSettings offer;
+    if (!Object(value, path,
+                "offer settings such as {\"size\": 3, \"expires_after\": "
+                "\"15m\", \"on_expiry\": \"push\"}")) {
+      return offer;
+    }
+    CheckKeys(value, path, kOfferKeys, errors_);
+    if (const Json* size = Member(value, "size")) {
+      if (size->is_number_integer() && size->get<int64_t>() >= INT32_MIN &&
+          size->get<int64_t>() <= INT32_MAX) {
+        offer.size = static_cast<int>(size->get<int64_t>());
+      } else {
+        WrongType(PointerJoin(path, "size"), *size,
+                  "a whole number of reps from 1 to 100");
+      }
+    }
+    if (Member(value, "expires_after") != nullptr) {
+      if (auto d = Duration(value, path, "expires_after")) {
+        offer.expires_after = *d;
+      }
+    }
+    if (const Json* on_expiry = Member(value, "on_expiry")) {
+      std::optional<OnExpiry> parsed;
+      if (on_expiry->is_string()) {
+        parsed = ParseOnExpiry(on_expiry->get<std::string>());
+      }
+      if (parsed) {
+        offer.on_expiry = *parsed;
+      } else {
+        WrongType(PointerJoin(path, "on_expiry"), *on_expiry,
+                  "one of \"push\", \"fallback\"");
+      }
+    }
+    return offer;
   }
 
   EscalationStep Escalation(const Json& value, const std::string& path) {
@@ -568,6 +609,20 @@ class Reader {
     }
     if (const Json* sla = Member(value, "sla")) {
       rule.sla = Sla(*sla, PointerJoin(path, "sla"));
+    }
+    if (const Json* mode = Member(value, "mode")) {
+      std::optional<Distribution> parsed;
+      if (mode->is_string())
+        parsed = ParseDistribution(mode->get<std::string>());
+      if (parsed) {
+        rule.mode = *parsed;
+      } else {
+        WrongType(PointerJoin(path, "mode"), *mode,
+                  "one of \"push\", \"offer\", \"pool\"");
+      }
+    }
+    if (const Json* offer = Member(value, "offer")) {
+      rule.offer = Offer(*offer, PointerJoin(path, "offer"));
     }
     if (const Json* on_empty = Member(value, "on_empty")) {
       std::string on_empty_path = PointerJoin(path, "on_empty");
@@ -970,6 +1025,16 @@ OJson RuleToJson(const leadroute::Rule& rule) {
     }
   }
   if (rule.sla) out["sla"] = SlaToJson(*rule.sla);
+  if (rule.mode != Distribution::kPush) {
+    out["mode"] = std::string(DistributionName(rule.mode));
+  }
+  if (rule.offer) {
+    OJson offer = OJson::object();
+    offer["size"] = rule.offer->size;
+    offer["expires_after"] = DurationText(rule.offer->expires_after);
+    offer["on_expiry"] = std::string(OnExpiryName(rule.offer->on_expiry));
+    out["offer"] = std::move(offer);
+  }
   return out;
 }
 

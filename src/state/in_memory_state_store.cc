@@ -44,6 +44,9 @@
 #include <vector>
 
 #include "leadroute/state_store.h"
+#include "state/key_index.h"
+#include "state/outcome_book.h"
+#include "state/pending_book.h"
 #include "state/state_snapshot.h"
 #include "time/local_time.h"
 #include "util/text.h"
@@ -60,6 +63,11 @@ constexpr std::string_view kReasonNames[] = {
 std::string_view ChangeReasonName(ChangeReason reason) noexcept {
   auto i = static_cast<size_t>(reason);
   return i < std::size(kReasonNames) ? kReasonNames[i] : "unknown";
+}
+
+Status UnknownLeadError(std::string_view lead_id) {
+  return Status::NotFound("no decision recorded for lead \"" +
+                          std::string(lead_id) + "\"");
 }
 
 std::optional<ChangeReason> ParseChangeReason(std::string_view name) noexcept {
@@ -226,7 +234,8 @@ class InMemoryStateStore final : public StateStore {
 
       // Choose without changing anything, so that a failure below (or
       // nobody eligible) leaves the state as it was.
-      Choice choice = Choose(request, roster, view, rotation);
+      Choice choice = Choose(request, roster, view, Entries(rotation.by_index),
+                             rotation.rng);
       if (choice.rep == kNoRep) return result;
 
       Assignment decision = *request.decision;
@@ -266,10 +275,15 @@ class InMemoryStateStore final : public StateStore {
       if (CatchesUp(request.policy)) {
         entry.period_claims = entry.ClaimsIn(request.policy.period) + 1;
         entry.period = request.policy.period;
-      } else if (request.policy.order == PickOrder::kSmoothWeighted) {
+      } else if (request.policy.order == PickOrder::kSmoothWeighted ||
+                 request.policy.order == PickOrder::kWeightedBy) {
         CommitSmoothWeighted(request, roster, view, rotation, choice.rep);
       }
       if (choice.rng) rotation.rng = *choice.rng;
+      // A lead that waited for a claim (offer, pool) is pending no more.
+      if (request.replace == nullptr) {
+        (void)pending_.Erase(request.decision->lead_id);
+      }
 
       result.outcome = ClaimResult::Outcome::kClaimed;
       result.rep = choice.rep;
@@ -285,30 +299,28 @@ class InMemoryStateStore final : public StateStore {
       std::lock_guard<std::mutex> lock(mu_);
       const Roster& roster = *request.roster;
       const RosterView& view = ViewLocked(roster);
-      // The rotation as Claim would see it, without creating it.
-      Rotation peek;
-      const Rotation* rotation = &peek;
+      // The rotation as Claim would see it, without creating or copying it:
+      // reps it has no entry for read as a fresh entry.
       auto found = rotations_.find(request.rotation);
       if (found != rotations_.end() &&
           found->second.cached_uid == roster.uid()) {
-        rotation = &found->second;
-      } else {
-        if (found != rotations_.end()) peek.rng = found->second.rng;
-        peek.by_index.reserve(roster.size());
+        const Rotation& rotation = found->second;
+        return Choose(request, roster, view, Entries(rotation.by_index),
+                      rotation.rng)
+            .rep;
+      }
+      static const RotationEntry kFresh{};
+      std::vector<const RotationEntry*>& entries = PeekEntries();
+      entries.assign(roster.size(), &kFresh);
+      std::optional<uint64_t> rng;
+      if (found != rotations_.end()) {
+        rng = found->second.rng;
         for (RepIndex i = 0; i < roster.size(); ++i) {
-          const RotationEntry* entry = nullptr;
-          if (found != rotations_.end()) {
-            auto e = found->second.by_rep.find(roster.id(i));
-            if (e != found->second.by_rep.end()) entry = &e->second;
-          }
-          peek.by_rep.try_emplace(std::string(roster.id(i)),
-                                  entry != nullptr ? *entry : RotationEntry{});
-        }
-        for (RepIndex i = 0; i < roster.size(); ++i) {
-          peek.by_index.push_back(&peek.by_rep.find(roster.id(i))->second);
+          auto e = found->second.by_rep.find(roster.id(i));
+          if (e != found->second.by_rep.end()) entries[i] = &e->second;
         }
       }
-      return Choose(request, roster, view, *rotation).rep;
+      return Choose(request, roster, view, entries, rng).rep;
     } catch (...) {
       return kNoRep;
     }
@@ -320,6 +332,17 @@ class InMemoryStateStore final : public StateStore {
     if (view == nullptr || rep >= view->caps.size()) return true;
     const std::optional<TimeCaps>& caps = view->caps[rep];
     return !caps || UnderCaps(*caps, *view->reps[rep], at);
+  }
+
+  void RememberKeys(std::span<const StickyKey> keys, std::string_view rep_id,
+                    Instant at,
+                    std::chrono::seconds retention) noexcept override {
+    keys_.Remember(keys, rep_id, at, retention);
+  }
+  std::optional<StickyEntry> LookupKey(
+      const Roster& roster, std::string_view key,
+      std::string_view value) const noexcept override {
+    return keys_.Lookup(roster, key, value);
   }
 
   using StateStore::Record;
@@ -347,6 +370,7 @@ class InMemoryStateStore final : public StateStore {
         state->open.store(state->open.load(std::memory_order_relaxed) + 1,
                           std::memory_order_relaxed);
       }
+      if (replace == nullptr) (void)pending_.Erase(decision.lead_id);
       result.outcome = ClaimResult::Outcome::kClaimed;
       return result;
     } catch (...) {
@@ -381,8 +405,7 @@ class InMemoryStateStore final : public StateStore {
       std::lock_guard<std::mutex> lock(mu_);
       auto found = leads_.find(lead_id);
       if (found == leads_.end()) {
-        return Status::NotFound("no decision recorded for lead \"" +
-                                std::string(lead_id) + "\"");
+        return UnknownLeadError(lead_id);
       }
       if (found->second.decision.owner == to) return found->second.decision;
       RepState* state = nullptr;
@@ -480,6 +503,9 @@ class InMemoryStateStore final : public StateStore {
       }
       data.leads.reserve(leads_.size());
       for (const auto& [id, record] : leads_) data.leads.push_back(record);
+      data.pending = pending_.List();
+      data.outcomes = outcomes_.Entries();
+      data.sticky = keys_.Records();
     } catch (...) {
       return Status::Internal("in_memory: out of memory saving state");
     }
@@ -512,12 +538,19 @@ class InMemoryStateStore final : public StateStore {
         claims.emplace_back(rep.claims.begin(), rep.claims.end());
       }
 
+      OutcomeBook::Staged outcomes = OutcomeBook::Stage(data.outcomes);
+      KeyIndex::Contents sticky;
+      for (StickyRecord& record : data.sticky) sticky.Add(std::move(record));
+
       std::lock_guard<std::mutex> lock(mu_);
       // May allocate (new reps): harmless, an entry at its defaults is the
       // same as no entry.
       std::vector<RepState*> states;
       states.reserve(data.reps.size());
       for (const auto& rep : data.reps) states.push_back(&StateLocked(rep.id));
+      // Builds its new maps before it swaps them in: a throw here leaves
+      // the pending leads (and everything else) as they were.
+      pending_.Replace(std::move(data.pending));
       // Commit; nothing below allocates or throws.
       for (auto& [id, state] : reps_) {
         state.open.store(0, std::memory_order_relaxed);
@@ -535,6 +568,8 @@ class InMemoryStateStore final : public StateStore {
       }
       rotations_.swap(rotations);
       leads_.swap(leads);
+      outcomes_.Commit(outcomes);
+      keys_.Replace(sticky);
       seq_ = data.sequence;
       return Status();
     } catch (...) {
@@ -547,24 +582,52 @@ class InMemoryStateStore final : public StateStore {
       std::lock_guard<std::mutex> lock(mu_);
       auto found = leads_.find(lead_id);
       if (found == leads_.end()) {
-        return Status::NotFound("no decision recorded for lead \"" +
-                                std::string(lead_id) + "\"");
-      }
-      Assignment released = std::move(found->second.decision);
-      leads_.erase(found);
-      if (released.owner.kind == OwnerKind::kRep) {
-        auto rep = reps_.find(released.owner.id);
-        if (rep != reps_.end()) {
-          int32_t open = rep->second.open.load(std::memory_order_relaxed);
-          if (open > 0) {
-            rep->second.open.store(open - 1, std::memory_order_relaxed);
-          }
+        // A pending lead (offer, pool) has no load to free.
+        if (std::optional<PendingLead> pending = pending_.Erase(lead_id)) {
+          return std::move(pending->decision);
         }
+        return UnknownLeadError(lead_id);
       }
-      return released;
+      return CloseLocked(found);
     } catch (...) {
       return Status::Internal("in_memory: out of memory releasing a lead");
     }
+  }
+
+  Result<Assignment> RecordOutcome(
+      std::string_view lead_id, const Outcome& outcome,
+      std::span<const std::string> segments) noexcept override {
+    try {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto found = leads_.find(lead_id);
+      if (found == leads_.end()) {
+        return UnknownLeadError(lead_id);
+      }
+      const LeadRecord& record = found->second;
+      if (record.decision.owner.kind == OwnerKind::kRep) {
+        // The segments of the lead as recorded: "field=value" for each
+        // segment field it has as a string.
+        std::vector<std::string> keys;
+        if (record.lead != nullptr) {
+          for (const std::string& field : segments) {
+            const Value* value = record.lead->Find(field);
+            const std::string* text =
+                value != nullptr ? value->string_if() : nullptr;
+            if (text != nullptr) keys.push_back(field + "=" + *text);
+          }
+        }
+        // Credits everything or nothing; the lead closes only after.
+        outcomes_.Credit(record.decision.owner.id, keys, outcome);
+      }
+      return CloseLocked(found);
+    } catch (...) {
+      return Status::Internal("in_memory: out of memory recording an outcome");
+    }
+  }
+
+  OutcomeStats Outcomes(std::string_view rep_id,
+                        std::string_view segment) const noexcept override {
+    return outcomes_.Get(rep_id, segment);
   }
 
   Status SetPresence(std::string_view rep_id,
@@ -577,6 +640,49 @@ class InMemoryStateStore final : public StateStore {
     } catch (...) {
       return Status::Internal("in_memory: out of memory setting presence");
     }
+  }
+
+  // Offers and pools (pending_book.h).
+  Result<PendingResult> AddPending(const Assignment& pending,
+                                   const Lead& lead) noexcept override {
+    if (!pending.offer || pending.lead_id != lead.id()) {
+      return Status::InvalidArgument(
+          "a pending lead needs its offer and the lead itself");
+    }
+    try {
+      PendingResult result;
+      std::lock_guard<std::mutex> lock(mu_);
+      auto found = leads_.find(pending.lead_id);
+      if (found != leads_.end()) {
+        result.outcome = PendingResult::Outcome::kAlreadyDecided;
+        result.existing = found->second.decision;
+      } else if (const PendingLead* existing = pending_.Find(pending.lead_id);
+                 existing != nullptr &&
+                 existing->decision.lead_id == pending.lead_id) {
+        result.outcome = PendingResult::Outcome::kAlreadyPending;
+        result.pending = *existing;
+      } else {
+        result.pending = pending_.Add(pending, lead);
+      }
+      return result;
+    } catch (...) {
+      return Status::Internal("in_memory: out of memory keeping an offer");
+    }
+  }
+
+  std::optional<PendingLead> FindPending(
+      std::string_view offer_or_lead_id) const override {
+    if (pending_.size() == 0) return std::nullopt;  // no lock on plain routes
+    std::lock_guard<std::mutex> lock(mu_);
+    const PendingLead* found = pending_.Find(offer_or_lead_id);
+    if (found == nullptr) return std::nullopt;
+    return *found;
+  }
+
+  std::vector<PendingLead> ListPending() const override {
+    if (pending_.size() == 0) return {};
+    std::lock_guard<std::mutex> lock(mu_);
+    return pending_.List();
   }
 
   RepStatus Get(std::string_view rep_id) const noexcept override {
@@ -647,6 +753,23 @@ class InMemoryStateStore final : public StateStore {
       next.lead = std::make_shared<const Lead>(*lead);
     }
     return next;
+  }
+
+  // REQUIRES: mu_ held. Forgets the record at `found` and frees its rep
+  // owner's load; returns its decision. Does not throw.
+  Assignment CloseLocked(LeadMap::iterator found) noexcept {
+    Assignment released = std::move(found->second.decision);
+    leads_.erase(found);
+    if (released.owner.kind == OwnerKind::kRep) {
+      auto rep = reps_.find(released.owner.id);
+      if (rep != reps_.end()) {
+        int32_t open = rep->second.open.load(std::memory_order_relaxed);
+        if (open > 0) {
+          rep->second.open.store(open - 1, std::memory_order_relaxed);
+        }
+      }
+    }
+    return released;
   }
 
   // REQUIRES: mu_ held. Replaces `record` by `next` and frees the old rep
@@ -773,10 +896,25 @@ class InMemoryStateStore final : public StateStore {
     });
   }
 
+  static std::span<const RotationEntry* const> Entries(
+      const std::vector<RotationEntry*>& by_index) noexcept {
+    return {by_index.data(), by_index.size()};
+  }
+
+  // Peek's entries for a rotation not cached for the roster: reused per
+  // thread, so an explain does not copy the rotation.
+  static std::vector<const RotationEntry*>& PeekEntries() {
+    thread_local std::vector<const RotationEntry*> entries;
+    return entries;
+  }
+
+  // The pick for `request` given the rotation's entries by RepIndex and its
+  // generator state.
   Choice Choose(const ClaimRequest& request, const Roster& roster,
-                const RosterView& view, const Rotation& rotation) const {
+                const RosterView& view,
+                std::span<const RotationEntry* const> entries,
+                const std::optional<uint64_t>& rng) const {
     Choice choice;
-    const auto& entries = rotation.by_index;
     if (CatchesUp(request.policy)) {
       // Lowest (claims in the period + 1) / weight, compared exactly by
       // cross-multiplying; then least recently assigned.
@@ -817,13 +955,14 @@ class InMemoryStateStore final : public StateStore {
         });
         break;
       }
-      case PickOrder::kSmoothWeighted: {
+      case PickOrder::kSmoothWeighted:
+      case PickOrder::kWeightedBy: {
         // nginx smooth weighted round robin: every eligible candidate gains
         // its weight, the largest current wins. Computed here without
         // writing; CommitSmoothWeighted applies it.
         double best = 0;
         ForEachEligible(request, roster, view, [&](RepIndex i) {
-          double next = entries[i]->current + roster.rep(i).weight;
+          double next = entries[i]->current + WeightOf(request, roster, i);
           if (choice.rep == kNoRep || next > best) {
             choice.rep = i;
             best = next;
@@ -870,8 +1009,8 @@ class InMemoryStateStore final : public StateStore {
           last = i;
         });
         if (last == kNoRep) break;
-        uint64_t state = rotation.rng.has_value()
-                             ? *rotation.rng
+        uint64_t state = rng.has_value()
+                             ? *rng
                              : (request.policy.seed != 0 ? request.policy.seed
                                                          : request.seed);
         uint64_t bits = Mix64(state);
@@ -904,6 +1043,17 @@ class InMemoryStateStore final : public StateStore {
     return choice;
   }
 
+  // A rep's weight in smooth weighted round robin: `Rep::weight`, or for
+  // kWeightedBy the policy's weight (0 past its end).
+  static double WeightOf(const ClaimRequest& request, const Roster& roster,
+                         RepIndex i) noexcept {
+    if (request.policy.order != PickOrder::kWeightedBy) {
+      return roster.rep(i).weight;
+    }
+    const auto& weights = request.policy.weights;
+    return i < weights.size() ? weights[i] : 0.0;
+  }
+
   static bool CatchesUp(const ClaimPolicy& policy) noexcept {
     return policy.catch_up && (policy.order == PickOrder::kLeastRecent ||
                                policy.order == PickOrder::kSmoothWeighted);
@@ -920,7 +1070,7 @@ class InMemoryStateStore final : public StateStore {
     request.candidates->ForEach([&](RepIndex i) {
       if (i >= roster.size()) return;
       if (i != picked && !Eligible(roster, view, i, request.at)) return;
-      double weight = roster.rep(i).weight;
+      double weight = WeightOf(request, roster, i);
       rotation.by_index[i]->current += weight;
       total += weight;
     });
@@ -935,6 +1085,10 @@ class InMemoryStateStore final : public StateStore {
   std::unordered_map<std::string, Rotation, StringHash, std::equal_to<>>
       rotations_;
   LeadMap leads_;
+  PendingBook pending_;   // offers and pools, under mu_
+  OutcomeBook outcomes_;  // RecordOutcome's tallies; its own lock for reads
+  // Sticky keys; its own lock, taken alone or inside mu_ (never around it).
+  KeyIndex keys_;
   mutable std::array<std::atomic<const RosterView*>, kSlots> slots_{};
   mutable size_t next_slot_ = 0;
 };

@@ -7,8 +7,14 @@
 //                             "period"?, "period_claims"?}]}],
 //    "leads": [{"lead_id", "version", "owner": {"kind", "id"}, "rule",
 //               "decided_by", "fallback", "generation", "routed_at",
+//               "variant"?,
 //               "history": [{"from": owner, "reason", "at"}],
-//               "excluded": [rep id, ...], "lead": {lead} | null}]}
+//               "excluded": [rep id, ...], "lead": {lead} | null}],
+//    "outcomes"?: [{"rep", "segment"?, "converted", "lost", "value"}],
+//    "pending"?: [{"lead_id", "offer_id", "sequence", "mode", "rule",
+//                  "generation", "offered_at", "expires_at": instant | null,
+//                  "reps": [rep id, ...], "lead": {lead}}],
+//    "sticky"?: [{"key", "value", "rep", "at"}]}
 //
 // Exact round trip: doubles are written in nlohmann's shortest round-trip
 // form, 64-bit counters above 2^53 (which a double-based JSON reader would
@@ -27,6 +33,7 @@
 
 #include "config/json_util.h"
 #include "leadroute/lead.h"
+#include "state/pending_book.h"
 
 namespace leadroute::internal {
 namespace {
@@ -79,6 +86,8 @@ OJson RecordJson(const LeadRecord& record) {
   out["fallback"] = d.fallback;
   out["generation"] = U64Json(d.generation);
   out["routed_at"] = InstantText(d.routed_at);
+  // Only for a lead an experiment decided: other records keep their keys.
+  if (!d.variant.empty()) out["variant"] = d.variant;
   OJson history = OJson::array();
   for (const OwnerChange& change : record.history) {
     OJson h = OJson::object();
@@ -114,14 +123,7 @@ class Reader {
       Error(path, "expected an object, " + Found(v));
       return false;
     }
-    for (const auto& [key, value] : v.items()) {
-      if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-      std::string message = "unknown key \"" + key + "\"";
-      std::string_view close = ClosestKey(key, known);
-      if (!close.empty())
-        message += "; did you mean \"" + std::string(close) + "\"?";
-      Error(PointerJoin(path, key), std::move(message));
-    }
+    CheckKeys(v, path, known, errors_);
     return true;
   }
 
@@ -337,7 +339,7 @@ void ReadLeads(Reader& r, const OJson& doc, StateData& data) {
   static constexpr std::string_view kKeys[] = {
       "lead_id",    "version",  "owner",      "rule",
       "decided_by", "fallback", "generation", "routed_at",
-      "history",    "excluded", "lead"};
+      "history",    "excluded", "lead",       "variant"};
   static constexpr std::string_view kChangeKeys[] = {"from", "reason", "at"};
   std::unordered_set<std::string> seen;
   r.Array(
@@ -366,6 +368,11 @@ void ReadLeads(Reader& r, const OJson& doc, StateData& data) {
             r.U64(r.Member(item, path, "generation"), at("generation"));
         auto routed_at =
             r.Time(r.Member(item, path, "routed_at"), at("routed_at"));
+        // Optional: files saved before experiments have no variants.
+        std::optional<std::string> variant;
+        if (auto v = item.find("variant"); v != item.end()) {
+          variant = r.String(&*v, at("variant"), true);
+        }
         r.Array(r.Member(item, path, "history"), at("history"),
                 [&](const OJson& h, const std::string& hpath) {
                   if (!r.Object(h, hpath, kChangeKeys)) return;
@@ -429,6 +436,7 @@ void ReadLeads(Reader& r, const OJson& doc, StateData& data) {
         if (fallback) d.fallback = *fallback;
         if (generation) d.generation = *generation;
         if (routed_at) d.routed_at = *routed_at;
+        if (variant) d.variant = std::move(*variant);
         data.leads.push_back(std::move(record));
       });
 }
@@ -496,6 +504,9 @@ Result<std::string> WriteStateJson(const StateData& data) {
     }
     OJson& out_leads = doc["leads"] = OJson::array();
     for (const auto* lead : leads) out_leads.push_back(RecordJson(*lead));
+    if (!data.outcomes.empty()) doc["outcomes"] = OutcomesJson(data.outcomes);
+    if (!data.pending.empty()) doc["pending"] = PendingToJson(data.pending);
+    if (!data.sticky.empty()) doc["sticky"] = StickyJson(data.sticky);
     return doc.dump(-1, ' ', false, OJson::error_handler_t::replace);
   } catch (const std::exception& e) {
     return Status::Internal(std::string("saving state: ") + e.what());
@@ -559,7 +570,8 @@ Result<StateData> ReadStateJson(std::string_view json) {
   try {
     Reader r;
     static constexpr std::string_view kKeys[] = {
-        "format", "version", "sequence", "reps", "rotations", "leads"};
+        "format", "version",  "sequence", "reps",  "rotations",
+        "leads",  "outcomes", "pending",  "sticky"};
     r.Object(doc, "", kKeys);
     StateData data;
     if (auto seq = r.U64(r.Member(doc, "", "sequence"), "/sequence")) {
@@ -568,6 +580,19 @@ Result<StateData> ReadStateJson(std::string_view json) {
     ReadReps(r, doc, data);
     ReadRotations(r, doc, data);
     ReadLeads(r, doc, data);
+    if (auto outcomes = doc.find("outcomes"); outcomes != doc.end()) {
+      ReadOutcomesJson(*outcomes, "/outcomes", data.outcomes, r.errors());
+    }
+    if (auto pending = doc.find("pending"); pending != doc.end()) {
+      std::unordered_set<std::string> decided;
+      for (const LeadRecord& record : data.leads) {
+        decided.insert(record.decision.lead_id);
+      }
+      data.pending = ReadPendingJson(*pending, "/pending", decided, r.errors());
+    }
+    if (auto sticky = doc.find("sticky"); sticky != doc.end()) {
+      ReadStickyJson(*sticky, "/sticky", data.sticky, r.errors());
+    }
     if (!r.errors().empty()) return Status::FromErrors(std::move(r.errors()));
     return data;
   } catch (const std::exception& e) {

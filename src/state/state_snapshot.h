@@ -14,6 +14,8 @@
 #include "leadroute/rep.h"
 #include "leadroute/state_store.h"
 #include "leadroute/status.h"
+#include "state/key_index.h"
+#include "state/outcome_book.h"
 
 namespace leadroute::internal {
 
@@ -44,6 +46,14 @@ struct StateData {
   std::vector<RepEntry> reps;
   std::vector<RotationEntry> rotations;
   std::vector<LeadRecord> leads;
+  // Optional "outcomes" (state/outcome_book.h): written only when non-empty.
+  std::vector<OutcomeEntry> outcomes;
+  // Optional "pending" (state/pending_book.h): leads waiting for a claim;
+  // written only when non-empty.
+  std::vector<PendingLead> pending;
+  // Optional "sticky" (state/key_index.h): the sticky key index; written
+  // only when non-empty, sorted by key then value.
+  std::vector<StickyRecord> sticky;
 };
 
 // The document for `data`, with reps, rotations and leads sorted by id so

@@ -4,6 +4,7 @@
 #define LEADROUTE_STRATEGIES_BUILTIN_H_
 
 #include <memory>
+#include <string_view>
 
 #include "leadroute/status.h"
 #include "leadroute/strategy.h"
@@ -30,9 +31,18 @@ StrategyPtr NewDealValueStrategy(StrategyBuildContext& ctx);
 StrategyPtr NewBandsStrategy(StrategyBuildContext& ctx);
 StrategyPtr NewAvailabilityStrategy(StrategyBuildContext& ctx);
 
+// `performance` (performance.cc): a picker weighting reps by their recorded
+// outcomes. PerformanceSegmentField is the `segment` field of a performance
+// step (empty for any other strategy, or one without a segment), which
+// Router::RecordOutcome credits per segment.
+StrategyPtr NewPerformanceStrategy(StrategyBuildContext& ctx);
+std::string_view PerformanceSegmentField(const Strategy& strategy) noexcept;
+
 // Resolvers (hierarchy.cc, field_owner.cc).
 StrategyPtr NewHierarchyStrategy(StrategyBuildContext& ctx);
 StrategyPtr NewFieldOwnerStrategy(StrategyBuildContext& ctx);
+// `sticky` (sticky.cc): the owner of the lead's account, email or domain.
+StrategyPtr NewStickyStrategy(StrategyBuildContext& ctx);
 
 }  // namespace leadroute::internal
 

@@ -230,6 +230,37 @@ TEST(RouteAllocations, LongLeadIdsCostTheirCopies) {
   EXPECT_GE(c.total, 3000u * (kRecordAllocations + 4)) << "lower the budgets";
 }
 
+// The `performance` picker (src/strategies/performance.cc) reads every
+// candidate's outcome tallies and builds its weights in reused per-thread
+// buffers: with outcomes recorded, a new lead costs no more than with
+// `round_robin`.
+TEST(RouteAllocations, PerformancePickerAddsNothing) {
+  Workload w =
+      MakeWorkload({.rules = 10, .reps = 50, .leads = 6000, .seed = 11});
+  std::string json = w.rules_json;
+  const std::string picker = R"({"strategy":"round_robin"})";
+  const std::string performance =
+      R"({"strategy":"performance","segment":"industry"})";
+  size_t replaced = 0;
+  for (size_t at = json.find(picker); at != std::string::npos;
+       at = json.find(picker, at + performance.size())) {
+    json.replace(at, picker.size(), performance);
+    ++replaced;
+  }
+  ASSERT_EQ(replaced, w.rules.size());
+  Router router = MakeRouter(w, RuleSet::FromJson(json).value());
+  // Warm up with outcomes, so the picker reads real tallies (overall and
+  // per industry) from here on.
+  for (size_t i = 0; i < 3000; ++i) {
+    const Lead& lead = w.leads[i];
+    ASSERT_TRUE(router.Route(lead).ok());
+    Outcome outcome = i % 3 == 0 ? Outcome::Converted(1000) : Outcome::Lost();
+    ASSERT_TRUE(router.RecordOutcome(lead.id(), outcome).ok());
+  }
+  Counts c = RouteNewLeads(router, w.leads, 3000, 6000);
+  EXPECT_LE(c.max, kNewLeadBudget) << "total " << c.total << " over 3000";
+}
+
 TEST(RouteAllocations, RepeatedRouteAllocatesNothing) {
   Probed p = MakeProbed(100);
   for (const Lead& lead : p.workload.leads)
