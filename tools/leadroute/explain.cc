@@ -63,15 +63,23 @@ std::string StatusText(const TraceRule& rule) {
   return "matched -> " + rule.outcome;
 }
 
+// The step's path within its rule: "steps/2", or for a step of an
+// experiment variant "steps/1/variants/0/steps/0".
+std::string_view StepPath(const TraceStep& step) {
+  std::string_view path = step.path;
+  size_t steps = path.find("/steps/");
+  return steps == std::string_view::npos ? path : path.substr(steps + 1);
+}
+
 std::string EventLabel(const TraceStep& step) {
   if (step.action == "pool") return "pool";
   if (step.action == "relax") {
-    return fmt::format("relax steps/{} {}", step.index, step.strategy);
+    return fmt::format("relax {} {}", StepPath(step), step.strategy);
   }
   if (step.path.find("/steps/") == std::string::npos) {
     return step.strategy + " (implicit)";
   }
-  return fmt::format("steps/{} {}", step.index, step.strategy);
+  return fmt::format("{} {}", StepPath(step), step.strategy);
 }
 
 std::string EventDetail(const TraceStep& step) {
@@ -89,8 +97,16 @@ std::string EventDetail(const TraceStep& step) {
   } else if (step.outcome == "claimed" && step.pick) {
     detail = step.resolved.empty() ? "picked " + step.pick->rep
                                    : "named and claimed " + step.pick->rep;
+  } else if (step.outcome == "offered" && step.pick) {
+    detail =
+        fmt::format("offered to [{}]", fmt::join(step.pick->shortlist, ", "));
   }
-  if (!step.note.empty()) detail += " (not claimed: " + step.note + ")";
+  // A resolver's note: what it matched on (sticky: "domain=acme.com"), or
+  // why the rep it named could not be claimed.
+  if (!step.note.empty()) {
+    detail += step.outcome == "claimed" ? " (" + step.note + ")"
+                                        : " (not claimed: " + step.note + ")";
+  }
   if (step.pick && !step.pick->rep.empty() &&
       step.pick->order != "preference") {
     detail += fmt::format(
@@ -110,6 +126,10 @@ std::string Tree(const Trace& trace) {
   for (const TraceRule& rule : trace.rules) {
     out += fmt::format("  {:<10} {:<24} {}\n", rule.path, rule.id,
                        StatusText(rule));
+    if (!rule.variant.empty()) {
+      out += fmt::format("      experiment variant {} (bucket {})\n",
+                         rule.variant, rule.bucket);
+    }
     for (const TraceStep& step : rule.steps) {
       std::string detail = EventDetail(step);
       std::string line =
@@ -136,13 +156,20 @@ std::string Tree(const Trace& trace) {
       }
     }
   }
-  if (trace.fallback) {
+  if (trace.offer) {
+    out += fmt::format("decision: {} by rule {}, offered to [{}]\n",
+                       DistributionName(trace.offer->mode), trace.rule_id,
+                       fmt::join(trace.offer->reps, ", "));
+  } else if (trace.fallback) {
     out += fmt::format("decision: {} (fallback: {}{})\n",
                        OwnerText(trace.owner), trace.fallback_reason,
                        trace.rule_id.empty() ? "" : ", rule " + trace.rule_id);
   } else {
     out += fmt::format("decision: {} by rule {} ({})\n", OwnerText(trace.owner),
                        trace.rule_id, trace.decided_by);
+  }
+  if (!trace.variant.empty()) {
+    out += fmt::format("variant: {}\n", trace.variant);
   }
   if (trace.existing) {
     out +=

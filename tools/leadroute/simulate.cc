@@ -146,6 +146,9 @@ nlohmann::ordered_json FormatJson(const RuleSet& rules, const Simulation& sim,
                              : static_cast<double>(stats.fallbacks) /
                                    static_cast<double>(stats.decisions);
   doc["fallback_owner"] = FallbackOwnerName(config);
+  // Only when an offer or pool rule left leads waiting, so the golden
+  // output of push-only configs keeps its keys.
+  if (stats.pending > 0) doc["pending"] = stats.pending;
   doc["fairness"] = {{"max_deviation", sim.fairness.max_deviation},
                      {"max_deviation_rep", sim.fairness.max_deviation_rep},
                      {"gini", sim.fairness.gini},

@@ -23,7 +23,9 @@ void RouteStats::Add(const Assignment& a) {
     return;
   }
   ++decisions;
-  if (a.owner.kind == OwnerKind::kRep) {
+  if (a.offer && a.owner.id.empty()) {
+    ++pending;
+  } else if (a.owner.kind == OwnerKind::kRep) {
     ++by_rep[a.owner.id];
   } else {
     ++by_queue[a.owner.id];
@@ -252,6 +254,10 @@ std::string FormatSummary(const RuleSet& rules, const RouteStats& stats,
   out +=
       fmt::format("  fallbacks   {} ({} of decisions) to {}\n", stats.fallbacks,
                   Percent(stats.fallbacks, stats.decisions), fallback_owner);
+  if (stats.pending > 0) {
+    out += fmt::format("  pending     {} ({} of decisions) offered or pooled\n",
+                       stats.pending, Percent(stats.pending, stats.decisions));
+  }
   double rate =
       stats.seconds > 0 ? static_cast<double>(stats.lines) / stats.seconds : 0;
   out += fmt::format("  speed       {} leads in {:.3f} s = {:.0f} leads/s\n",

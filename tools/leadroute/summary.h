@@ -32,6 +32,9 @@ struct RouteStats {
   // New decisions only (a repeated lead id counts once).
   int64_t decisions = 0;
   int64_t fallbacks = 0;
+  // Leads left waiting for a claim by an `offer` or `pool` rule: counted
+  // by rule and strategy, not by owner.
+  int64_t pending = 0;
   std::unordered_map<std::string, int64_t> by_rep;
   std::unordered_map<std::string, int64_t> by_queue;
   std::unordered_map<std::string, int64_t> by_rule;  // decided by a rule
