@@ -255,13 +255,15 @@ std::vector<PendingLead> ReadPendingJson(
                   : "duplicate sequence " + std::to_string(*sequence));
     }
     auto mode_name = r.String("mode");
-    std::optional<Distribution> mode;
+    // kPush stands for "no valid mode": a pending entry is never a push.
+    // (A plain enum: GCC 12 -O3 warns a std::optional here may be read
+    // uninitialised.)
+    Distribution mode = Distribution::kPush;
     if (mode_name) {
-      mode = ParseDistribution(*mode_name);
-      if (!mode || *mode == Distribution::kPush) {
+      mode = ParseDistribution(*mode_name).value_or(Distribution::kPush);
+      if (mode == Distribution::kPush) {
         r.Error(r.At("mode"),
                 "expected \"offer\" or \"pool\", found \"" + *mode_name + "\"");
-        mode.reset();
       }
     }
     const OJson* rule = r.Member("rule");
@@ -320,10 +322,9 @@ std::vector<PendingLead> ReadPendingJson(
     if (lead_id) d.lead_id = std::move(*lead_id);
     if (offer_id) offer.offer_id = std::move(*offer_id);
     if (sequence) entry.sequence = *sequence;
-    if (mode) {
-      offer.mode = *mode;
-      d.decided_by =
-          *mode == Distribution::kPool ? kPoolDecider : kOfferDecider;
+    if (mode != Distribution::kPush) {
+      offer.mode = mode;
+      d.decided_by = mode == Distribution::kPool ? kPoolDecider : kOfferDecider;
     }
     if (rule != nullptr && rule->is_string())
       d.rule_id = rule->get<std::string>();
