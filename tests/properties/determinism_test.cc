@@ -14,16 +14,6 @@
 namespace leadroute::properties {
 namespace {
 
-Router MakeRouter(const Scenario& s) {
-  auto rules = RuleSet::Compile(s.config);
-  RC_ASSERT(rules.ok());
-  RouterOptions options;
-  options.clock = FixedClock();
-  auto router = Router::Create(std::move(rules).value(), std::move(options));
-  RC_ASSERT(router.ok());
-  return std::move(router).value();
-}
-
 // Applies ops[from, to) to `router`; appends one line per operation to
 // `log`. Lead ids and picks depend only on the operation index, so a run
 // split in two replays the same stream.

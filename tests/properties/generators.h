@@ -211,6 +211,17 @@ inline std::shared_ptr<testing::FakeClock> FixedClock() {
       *ParseInstant("2024-03-11T10:00:00Z"));
 }
 
+// A router for scenario `s` at the fixed instant.
+inline Router MakeRouter(const Scenario& s) {
+  auto rules = RuleSet::Compile(s.config);
+  RC_ASSERT(rules.ok());
+  RouterOptions options;
+  options.clock = FixedClock();
+  auto router = Router::Create(std::move(rules).value(), std::move(options));
+  RC_ASSERT(router.ok());
+  return std::move(router).value();
+}
+
 }  // namespace leadroute::properties
 
 #endif  // LEADROUTE_TESTS_PROPERTIES_GENERATORS_H_

@@ -17,12 +17,7 @@ namespace {
 // Routes a generated stream; after every operation checks the decision (if
 // any) and every rep's load against the decisions the router returned.
 void RunStream(const Scenario& s, const std::vector<Op>& ops) {
-  auto rules = RuleSet::Compile(s.config);
-  RC_ASSERT(rules.ok());
-  RouterOptions options;
-  options.clock = FixedClock();
-  auto router = Router::Create(std::move(rules).value(), std::move(options));
-  RC_ASSERT(router.ok());
+  Router router = MakeRouter(s);
 
   std::vector<std::string> open_ids;          // routed, not released
   std::map<std::string, std::string> rep_of;  // open lead -> its rep owner
@@ -34,25 +29,25 @@ void RunStream(const Scenario& s, const std::vector<Op>& ops) {
       case Op::Kind::kPresence: {
         const Rep& rep =
             s.config.reps[static_cast<size_t>(op.pick) % s.config.reps.size()];
-        RC_ASSERT(router->SetPresence(rep.id, op.presence).ok());
+        RC_ASSERT(router.SetPresence(rep.id, op.presence).ok());
         presence[rep.id] = op.presence;
         break;
       }
       case Op::Kind::kRelease: {
         if (open_ids.empty()) {
-          RC_ASSERT(router->Release("never-routed").code() ==
+          RC_ASSERT(router.Release("never-routed").code() ==
                     StatusCode::kNotFound);
           break;
         }
         size_t k = static_cast<size_t>(op.pick) % open_ids.size();
         std::string id = open_ids[k];
         open_ids.erase(open_ids.begin() + static_cast<long>(k));
-        RC_ASSERT(router->Release(id).ok());
+        RC_ASSERT(router.Release(id).ok());
         if (auto it = rep_of.find(id); it != rep_of.end()) {
           --expected_load[it->second];
           rep_of.erase(it);
         }
-        RC_ASSERT(!router->Find(id).has_value());
+        RC_ASSERT(!router.Find(id).has_value());
         break;
       }
       case Op::Kind::kRetry:
@@ -64,17 +59,17 @@ void RunStream(const Scenario& s, const std::vector<Op>& ops) {
                 : MakeOpLead(op, next_lead++);
         std::map<std::string, int> load_before;
         for (const auto& rep : s.config.reps) {
-          load_before[rep.id] = router->state().Get(rep.id).open;
+          load_before[rep.id] = router.state().Get(rep.id).open;
         }
-        std::optional<Assignment> first = router->Find(lead.id());
-        auto result = router->Route(lead);
+        std::optional<Assignment> first = router.Find(lead.id());
+        auto result = router.Route(lead);
         RC_ASSERT(result.ok());
         const Assignment& a = *result;
 
         // Exactly one owner, and the store records that same owner.
         RC_ASSERT(!a.owner.id.empty());
         RC_ASSERT(a.lead_id == lead.id());
-        std::optional<Assignment> stored = router->Find(lead.id());
+        std::optional<Assignment> stored = router.Find(lead.id());
         RC_ASSERT(stored.has_value());
         RC_ASSERT(stored->owner == a.owner);
         if (retry) {
@@ -130,7 +125,7 @@ void RunStream(const Scenario& s, const std::vector<Op>& ops) {
     }
     // Load accounting after every operation.
     for (const auto& rep : s.config.reps) {
-      RC_ASSERT(router->state().Get(rep.id).open == expected_load[rep.id]);
+      RC_ASSERT(router.state().Get(rep.id).open == expected_load[rep.id]);
     }
   }
 }
