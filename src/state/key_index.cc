@@ -8,6 +8,8 @@
 #include <set>
 #include <utility>
 
+#include "state/state_snapshot.h"
+
 namespace leadroute::internal {
 
 void KeyIndex::Contents::Add(StickyRecord record) {
@@ -112,15 +114,6 @@ void KeyIndex::MaybePrune() noexcept {
 
 namespace {
 
-// RFC 3339 with milliseconds always written, as the rest of saved state.
-std::string InstantText(Instant t) {
-  std::string text = FormatInstant(t);
-  if (text.find('.') == std::string::npos && !text.empty()) {
-    text.insert(text.size() - 1, ".000");
-  }
-  return text;
-}
-
 bool KnownKey(std::string_view key) {
   return key == "email" || key == "domain" || key == "account" ||
          (key.size() > 6 && key.starts_with("field:"));
@@ -146,7 +139,7 @@ OrderedJson StickyJson(std::vector<StickyRecord> records) {
     j["key"] = r.key;
     j["value"] = r.value;
     j["rep"] = r.rep;
-    j["at"] = InstantText(r.at);
+    j["at"] = StateInstantText(r.at);
     out.push_back(std::move(j));
   }
   return out;

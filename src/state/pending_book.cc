@@ -7,6 +7,7 @@
 
 #include "leadroute/lead.h"
 #include "leadroute/offer.h"
+#include "state/state_snapshot.h"
 
 namespace leadroute::internal {
 namespace {
@@ -21,15 +22,6 @@ bool Older(const PendingLead& a, const PendingLead& b) noexcept {
     return a.decision.routed_at < b.decision.routed_at;
   }
   return a.sequence < b.sequence;
-}
-
-// As the saved state writes instants: RFC 3339 with milliseconds.
-std::string InstantText(Instant t) {
-  std::string text = FormatInstant(t);
-  if (text.find('.') == std::string::npos && !text.empty()) {
-    text.insert(text.size() - 1, ".000");
-  }
-  return text;
 }
 
 // Reads one entry's members, collecting errors at their pointers.
@@ -94,11 +86,6 @@ class EntryReader {
   std::string path_;
   std::vector<ConfigError>& errors_;
 };
-
-OJson U64Json(uint64_t v) {
-  if (v <= (uint64_t{1} << 53)) return v;
-  return std::to_string(v);
-}
 
 }  // namespace
 
@@ -189,13 +176,13 @@ OJson PendingToJson(const std::vector<PendingLead>& entries) {
     OJson j = OJson::object();
     j["lead_id"] = d.lead_id;
     j["offer_id"] = d.offer->offer_id;
-    j["sequence"] = U64Json(entry->sequence);
+    j["sequence"] = StateU64Json(entry->sequence);
     j["mode"] = DistributionName(d.offer->mode);
     j["rule"] = d.rule_id;
-    j["generation"] = U64Json(d.generation);
-    j["offered_at"] = InstantText(d.offer->offered_at);
+    j["generation"] = StateU64Json(d.generation);
+    j["offered_at"] = StateInstantText(d.offer->offered_at);
     j["expires_at"] = d.offer->expires_at
-                          ? OJson(InstantText(*d.offer->expires_at))
+                          ? OJson(StateInstantText(*d.offer->expires_at))
                           : OJson(nullptr);
     j["reps"] = d.offer->reps;
     j["lead"] = OJson::parse(entry->lead->ToJson());

@@ -54,20 +54,6 @@ const JsonLimits& StateLimits() {
   return limits;
 }
 
-std::string InstantText(Instant t) {
-  std::string text = FormatInstant(t);
-  // FormatInstant leaves out ".000"; the document always carries it.
-  if (text.find('.') == std::string::npos && !text.empty()) {
-    text.insert(text.size() - 1, ".000");
-  }
-  return text;
-}
-
-OJson U64Json(uint64_t v) {
-  if (v <= kMaxExactDouble) return v;
-  return std::to_string(v);
-}
-
 OJson OwnerJson(const Owner& owner) {
   OJson out = OJson::object();
   out["kind"] = OwnerKindName(owner.kind);
@@ -79,13 +65,13 @@ OJson RecordJson(const LeadRecord& record) {
   const Assignment& d = record.decision;
   OJson out = OJson::object();
   out["lead_id"] = d.lead_id;
-  out["version"] = U64Json(record.version);
+  out["version"] = StateU64Json(record.version);
   out["owner"] = OwnerJson(d.owner);
   out["rule"] = d.rule_id;
   out["decided_by"] = d.decided_by;
   out["fallback"] = d.fallback;
-  out["generation"] = U64Json(d.generation);
-  out["routed_at"] = InstantText(d.routed_at);
+  out["generation"] = StateU64Json(d.generation);
+  out["routed_at"] = StateInstantText(d.routed_at);
   // Only for a lead an experiment decided: other records keep their keys.
   if (!d.variant.empty()) out["variant"] = d.variant;
   OJson history = OJson::array();
@@ -93,7 +79,7 @@ OJson RecordJson(const LeadRecord& record) {
     OJson h = OJson::object();
     h["from"] = OwnerJson(change.from);
     h["reason"] = ChangeReasonName(change.reason);
-    h["at"] = InstantText(change.at);
+    h["at"] = StateInstantText(change.at);
     history.push_back(std::move(h));
   }
   out["history"] = std::move(history);
@@ -443,6 +429,20 @@ void ReadLeads(Reader& r, const OJson& doc, StateData& data) {
 
 }  // namespace
 
+std::string StateInstantText(Instant t) {
+  std::string text = FormatInstant(t);
+  // FormatInstant leaves out ".000"; the document always carries it.
+  if (text.find('.') == std::string::npos && !text.empty()) {
+    text.insert(text.size() - 1, ".000");
+  }
+  return text;
+}
+
+OrderedJson StateU64Json(uint64_t v) {
+  if (v <= kMaxExactDouble) return v;
+  return std::to_string(v);
+}
+
 Result<std::string> WriteStateJson(const StateData& data) {
   try {
     std::vector<const StateData::RepEntry*> reps;
@@ -462,7 +462,7 @@ Result<std::string> WriteStateJson(const StateData& data) {
     OJson doc = OJson::object();
     doc["format"] = kFormat;
     doc["version"] = kStateFormatVersion;
-    doc["sequence"] = U64Json(data.sequence);
+    doc["sequence"] = StateU64Json(data.sequence);
     OJson& out_reps = doc["reps"] = OJson::array();
     for (const auto* rep : reps) {
       OJson r = OJson::object();
@@ -470,7 +470,7 @@ Result<std::string> WriteStateJson(const StateData& data) {
       r["presence"] = PresenceName(rep->presence);
       r["open"] = rep->open;
       OJson claims = OJson::array();
-      for (Instant t : rep->claims) claims.push_back(InstantText(t));
+      for (Instant t : rep->claims) claims.push_back(StateInstantText(t));
       r["claims"] = std::move(claims);
       out_reps.push_back(std::move(r));
     }
@@ -478,7 +478,7 @@ Result<std::string> WriteStateJson(const StateData& data) {
     for (const auto* rotation : rotations) {
       OJson r = OJson::object();
       r["key"] = rotation->key;
-      r["rng"] = rotation->rng ? U64Json(*rotation->rng) : OJson(nullptr);
+      r["rng"] = rotation->rng ? StateU64Json(*rotation->rng) : OJson(nullptr);
       std::vector<const StateData::RotationRep*> entries;
       for (const auto& e : rotation->reps) entries.push_back(&e);
       std::sort(entries.begin(), entries.end(),
@@ -491,7 +491,7 @@ Result<std::string> WriteStateJson(const StateData& data) {
         }
         OJson j = OJson::object();
         j["id"] = e->id;
-        j["last_seq"] = U64Json(e->last_seq);
+        j["last_seq"] = StateU64Json(e->last_seq);
         j["current"] = e->current;
         if (e->period_claims > 0) {
           j["period"] = e->period;

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "config/json_util.h"
 #include "leadroute/clock.h"
 #include "leadroute/rep.h"
 #include "leadroute/state_store.h"
@@ -55,6 +56,13 @@ struct StateData {
   // only when non-empty, sorted by key then value.
   std::vector<StickyRecord> sticky;
 };
+
+// An instant as every section of the document writes it: RFC 3339 UTC,
+// always with milliseconds.
+std::string StateInstantText(Instant t);
+// A uint64 as the document writes it: a number up to 2^53, beyond that a
+// decimal string (a reader with double-only numbers would round it).
+OrderedJson StateU64Json(uint64_t v);
 
 // The document for `data`, with reps, rotations and leads sorted by id so
 // that equal states give equal text. Never fails on finite values; a
