@@ -132,6 +132,10 @@ std::optional<std::vector<Lead>> ReadLeads(const std::string& path,
 std::optional<Router> NewRouter(const RuleSet& rules,
                                 const std::string& rules_path,
                                 const std::string& accounts_path);
+// The same with RouterOptions already made (RouterOptionsFor).
+std::optional<Router> NewRouter(const RuleSet& rules,
+                                const std::string& rules_path,
+                                RouterOptions options);
 
 }  // namespace leadroute::cli
 

@@ -190,11 +190,9 @@ int RunExplain(const ExplainOptions& options) {
   if (!router_options) return exit_code;
   std::optional<Lead> lead = ReadLead(options);
   if (!lead) return kExitLoadFailed;
-  auto router = Router::Create(*rules, std::move(*router_options));
-  if (!router.ok()) {
-    PrintErrors(stderr, options.rules, router.status());
-    return kExitLoadFailed;
-  }
+  std::optional<Router> router =
+      NewRouter(*rules, options.rules, std::move(*router_options));
+  if (!router) return kExitLoadFailed;
   Result<Trace> trace = router->Explain(*lead);
   if (!trace.ok()) {
     PrintErrors(stderr, options.lead.empty() ? options.leads : options.lead,

@@ -179,12 +179,16 @@ bool LoadStateFile(Router& router, const std::string& path, bool must_exist) {
 std::optional<Router> NewRouter(const RuleSet& rules,
                                 const std::string& rules_path,
                                 const std::string& accounts_path) {
-  RouterOptions options;
-  if (!accounts_path.empty()) {
-    std::optional<AccountDirectory> accounts = LoadAccounts(accounts_path);
-    if (!accounts) return std::nullopt;
-    options.accounts = std::move(*accounts);
-  }
+  int exit_code = kExitOk;  // no --at here: only a load failure is possible
+  std::optional<RouterOptions> options =
+      RouterOptionsFor("", accounts_path, exit_code);
+  if (!options) return std::nullopt;
+  return NewRouter(rules, rules_path, std::move(*options));
+}
+
+std::optional<Router> NewRouter(const RuleSet& rules,
+                                const std::string& rules_path,
+                                RouterOptions options) {
   auto router = Router::Create(rules, std::move(options));
   if (!router.ok()) {
     PrintErrors(stderr, rules_path, router.status());

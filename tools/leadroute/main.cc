@@ -34,6 +34,12 @@ void AddLeadsOption(CLI::App* command, std::string& leads) {
       ->required()
       ->type_name("L.jsonl");
 }
+void AddRulesOption(CLI::App* command, std::string& rules) {
+  command->add_option("--rules", rules, "The rules file")
+      ->required()
+      ->type_name("R.json");
+}
+
 void AddAccountsOption(CLI::App* command, std::string& accounts) {
   command
       ->add_option("--accounts", accounts,
@@ -78,9 +84,7 @@ int Main(int argc, char** argv) {
   CLI::App* route = app.add_subcommand(
       "route",
       "Route every lead of a JSON Lines file; write one decision per lead.");
-  route->add_option("--rules", route_options.rules, "The rules file")
-      ->required()
-      ->type_name("R.json");
+  AddRulesOption(route, route_options.rules);
   AddAccountsOption(route, route_options.accounts);
   AddLeadsOption(route, route_options.leads);
   route
@@ -137,9 +141,7 @@ int Main(int argc, char** argv) {
       "simulate",
       "Route a leads file with fresh in-memory state and report the spread: "
       "per rep, per rule, fallbacks, fairness, caps.");
-  simulate->add_option("--rules", simulate_options.rules, "The rules file")
-      ->required()
-      ->type_name("R.json");
+  AddRulesOption(simulate, simulate_options.rules);
   AddLeadsOption(simulate, simulate_options.leads);
   AddAccountsOption(simulate, simulate_options.accounts);
   simulate
@@ -199,9 +201,7 @@ int Main(int argc, char** argv) {
       "explain",
       "Show why a lead goes to its owner: every rule tried, each step's "
       "candidates, the reps eliminated and why, the pick and its runner-up.");
-  explain->add_option("--rules", explain_options.rules, "The rules file")
-      ->required()
-      ->type_name("R.json");
+  AddRulesOption(explain, explain_options.rules);
   AddAccountsOption(explain, explain_options.accounts);
   CLI::Option* explain_lead = explain
                                   ->add_option("--lead", explain_options.lead,

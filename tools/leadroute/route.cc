@@ -49,11 +49,9 @@ int RunRoute(const RouteOptions& options) {
   std::optional<RouterOptions> router_options =
       RouterOptionsFor(options.at, options.accounts, exit_code);
   if (!router_options) return exit_code;
-  auto router = Router::Create(*rules, std::move(*router_options));
-  if (!router.ok()) {
-    PrintErrors(stderr, options.rules, router.status());
-    return kExitLoadFailed;
-  }
+  std::optional<Router> router =
+      NewRouter(*rules, options.rules, std::move(*router_options));
+  if (!router) return kExitLoadFailed;
   if (!options.state.empty() &&
       !LoadStateFile(*router, options.state, /*must_exist=*/false)) {
     return kExitLoadFailed;
