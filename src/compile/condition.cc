@@ -44,7 +44,7 @@ class Compiler {
   void Add(const Condition& c, const std::string& path,
            std::vector<Node>& nodes) {
     size_t index = nodes.size();
-    nodes.push_back(Node{c.op, 0, 0, 0, 0});
+    nodes.push_back(Node{c.op, 0, 0, 0, 0, -1});
     switch (c.op) {
       case ConditionOp::kAll:
       case ConditionOp::kAny: {
@@ -164,7 +164,26 @@ CompiledCondition CompiledCondition::Compile(const Condition& condition,
   CompiledCondition out;
   Compiler compiler(fields, errors, out.values_);
   compiler.Add(condition, path, out.nodes_);
+  out.BuildStringSets();
   return out;
+}
+
+void CompiledCondition::BuildStringSets() {
+  for (Node& node : nodes_) {
+    if (node.op != ConditionOp::kIn && node.op != ConditionOp::kNotIn) {
+      continue;
+    }
+    StringSet set;
+    for (uint32_t k = 0; k < node.value_count; ++k) {
+      const Value& operand = values_[node.first_value + k];
+      if (const std::string* text = operand.string_if()) {
+        set.FindOrAdd(*text, true);
+      }
+    }
+    if (set.size() < kMinSetSize) continue;
+    node.string_set = static_cast<int32_t>(string_sets_.size());
+    string_sets_.push_back(std::move(set));
+  }
 }
 
 bool CompiledCondition::Evaluate(const LeadView& lead) const noexcept {
@@ -211,6 +230,10 @@ bool CompiledCondition::Test(const Node& node,
     case ConditionOp::kNe:
       return Comparable(field, ops[0]) && !ScalarEquals(field, ops[0]);
     case ConditionOp::kIn:
+      if (const std::string* text = field.string_if();
+          text != nullptr && node.string_set >= 0) {
+        return string_sets_[node.string_set].Find(*text) != nullptr;
+      }
       for (uint32_t k = 0; k < node.value_count; ++k) {
         if (ScalarEquals(field, ops[k])) return true;
       }
@@ -218,6 +241,10 @@ bool CompiledCondition::Test(const Node& node,
     case ConditionOp::kNotIn: {
       // As `ne`: the field must be comparable with the operands (a number
       // is not "not in" a list of strings; it is the wrong type).
+      if (const std::string* text = field.string_if();
+          text != nullptr && node.string_set >= 0) {
+        return string_sets_[node.string_set].Find(*text) == nullptr;
+      }
       bool comparable = false;
       for (uint32_t k = 0; k < node.value_count; ++k) {
         if (ScalarEquals(field, ops[k])) return false;

@@ -5,10 +5,10 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "leadroute/strategy.h"
+#include "util/string_index.h"
 #include "util/text.h"
 
 namespace leadroute::internal {
@@ -17,26 +17,22 @@ class FieldTable {
  public:
   // The slot for `name`, adding it on first use.
   FieldSlot Intern(std::string_view name) {
-    auto it = slots_.find(name);
-    if (it != slots_.end()) return it->second;
-    auto slot = static_cast<FieldSlot>(names_.size());
-    names_.emplace_back(name);
-    slots_.emplace(std::string(name), slot);
-    return slot;
+    return slots_.FindOrAdd(name, static_cast<FieldSlot>(slots_.size()));
   }
   // The slot for `name`, or nullopt when no rule reads that field.
   std::optional<FieldSlot> Find(std::string_view name) const noexcept {
-    auto it = slots_.find(name);
-    if (it == slots_.end()) return std::nullopt;
-    return it->second;
+    const FieldSlot* slot = slots_.Find(name);
+    if (slot == nullptr) return std::nullopt;
+    return *slot;
   }
-  size_t size() const noexcept { return names_.size(); }
-  const std::string& name(FieldSlot slot) const { return names_[slot]; }
+  size_t size() const noexcept { return slots_.size(); }
+  // Slots are numbered in interning order, as the index keeps its entries.
+  const std::string& name(FieldSlot slot) const {
+    return slots_.entries()[slot].key;
+  }
 
  private:
-  std::unordered_map<std::string, FieldSlot, StringHash, std::equal_to<>>
-      slots_;
-  std::vector<std::string> names_;
+  StringIndex<FieldSlot, StringHash, std::equal_to<>> slots_;
 };
 
 }  // namespace leadroute::internal

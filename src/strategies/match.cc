@@ -9,12 +9,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "strategies/builtin.h"
 #include "strategies/filter_params.h"
+#include "util/string_index.h"
 #include "util/text.h"
 
 namespace leadroute::internal {
@@ -125,7 +125,7 @@ class EqualityIndex {
 
   // Folds the wildcard reps into every set. Call once, after the last Add.
   void Finish() {
-    for (auto& [key, set] : strings_) set |= wildcard_;
+    for (auto& entry : strings_.entries()) entry.value |= wildcard_;
     true_ |= wildcard_;
     false_ |= wildcard_;
     for (auto& [key, set] : numbers_map_) {
@@ -137,8 +137,8 @@ class EqualityIndex {
 
   // The reps equal to the string `s` (wildcards included).
   const CandidateSet& String(std::string_view s) const noexcept {
-    auto it = strings_.find(s);
-    return it == strings_.end() ? wildcard_ : it->second;
+    const CandidateSet* set = strings_.Find(s);
+    return set == nullptr ? wildcard_ : *set;
   }
   const CandidateSet& Bool(bool b) const noexcept { return b ? true_ : false_; }
   const CandidateSet& Number(double d) const noexcept {
@@ -155,15 +155,10 @@ class EqualityIndex {
       wildcard_.set(i);
       return;
     }
-    auto it = strings_.find(s);
-    if (it == strings_.end()) {
-      it = strings_.emplace(s, CandidateSet(reps_)).first;
-    }
-    it->second.set(i);
+    strings_.FindOrAdd(s, reps_).set(i);
   }
 
-  std::unordered_map<std::string, CandidateSet, CaselessHash, CaselessEqual>
-      strings_;
+  StringIndex<CandidateSet, CaselessHash, CaselessEqual> strings_;
   std::map<double, CandidateSet> numbers_map_;            // until Finish
   std::vector<std::pair<double, CandidateSet>> numbers_;  // sorted
   CandidateSet wildcard_;                                 // reps with "*"

@@ -7,19 +7,18 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 
 #include "strategies/builtin.h"
 #include "strategies/filter_params.h"
+#include "util/string_index.h"
 #include "util/text.h"
 
 namespace leadroute::internal {
 namespace {
 
 template <typename T>
-using CaselessMap =
-    std::unordered_map<std::string, T, CaselessHash, CaselessEqual>;
+using CaselessMap = StringIndex<T, CaselessHash, CaselessEqual>;
 
 // Longest postal code or prefix a territory may name, spaces removed. Real
 // postal codes have at most 10 characters; the bound lets Apply normalise the
@@ -157,34 +156,21 @@ class TerritoryStrategy final : public Strategy {
       anywhere_.set(i);
       return;
     }
-    auto it = countries_.find(t.country);
-    if (it == countries_.end()) {
-      it =
-          countries_.emplace(std::string(t.country), CountryIndex(reps_)).first;
-    }
-    CountryIndex& c = it->second;
+    CountryIndex& c = countries_.FindOrAdd(t.country, reps_);
     switch (t.kind) {
       case Territory::Kind::kCountry:
         c.country.set(i);
         break;
       case Territory::Kind::kState: {
-        auto s = c.states.find(t.state);
-        if (s == c.states.end()) {
-          s = c.states.emplace(std::string(t.state), CandidateSet(reps_)).first;
-        }
-        s->second.set(i);
+        c.states.FindOrAdd(t.state, reps_).set(i);
         break;
       }
       case Territory::Kind::kPostal: {
-        auto p = c.postal.find(t.postal);
-        if (p == c.postal.end()) {
-          p = c.postal
-                  .emplace(t.postal, CountryIndex::Postal{CandidateSet(reps_),
-                                                          CandidateSet(reps_)})
-                  .first;
-        }
-        if (t.prefix) p->second.prefix.set(i);
-        p->second.exact_or_prefix.set(i);
+        CountryIndex::Postal& p = c.postal.FindOrAdd(
+            t.postal,
+            CountryIndex::Postal{CandidateSet(reps_), CandidateSet(reps_)});
+        if (t.prefix) p.prefix.set(i);
+        p.exact_or_prefix.set(i);
         c.longest_postal = std::max(c.longest_postal, t.postal.size());
         break;
       }
@@ -214,15 +200,13 @@ class TerritoryStrategy final : public Strategy {
     }
     if (candidates.empty()) return StepResult::Narrowed();
 
-    auto it = countries_.find(country);
-    if (it != countries_.end()) {
-      const CountryIndex& c = it->second;
+    if (const CountryIndex* found = countries_.Find(country)) {
+      const CountryIndex& c = *found;
       if (Keep(PostalMatch(c, lead, candidates), candidates)) {
         return StepResult::Narrowed();
       }
       if (!state.empty()) {
-        auto s = c.states.find(state);
-        if (s != c.states.end() && Keep(&s->second, candidates)) {
+        if (Keep(c.states.Find(state), candidates)) {
           return StepResult::Narrowed();
         }
       }
@@ -257,10 +241,10 @@ class TerritoryStrategy final : public Strategy {
       code[n++] = ch;
     }
     for (size_t len = std::min(n, c.longest_postal); len > 0; --len) {
-      auto p = c.postal.find(std::string_view(code.data(), len));
-      if (p == c.postal.end()) continue;
-      const CandidateSet& set =
-          len == n ? p->second.exact_or_prefix : p->second.prefix;
+      const CountryIndex::Postal* p =
+          c.postal.Find(std::string_view(code.data(), len));
+      if (p == nullptr) continue;
+      const CandidateSet& set = len == n ? p->exact_or_prefix : p->prefix;
       if (candidates.Intersects(set)) return &set;
     }
     return nullptr;

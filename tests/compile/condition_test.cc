@@ -89,6 +89,34 @@ TEST(Condition, InAndNotIn) {
   EXPECT_TRUE(Holds(Condition::NotIn("score", {"DE", 10}), Sample()));
 }
 
+// Long lists of strings are hashed (CompiledCondition::kMinSetSize); the
+// answers are those of the scan, list by list, at and around the size where
+// the hashing starts, with numbers and strings mixed in one list.
+TEST(Condition, LongListsAnswerAsShortOnes) {
+  const std::vector<std::string> codes = {"AT", "CH", "FR", "IT", "ES",
+                                          "NL", "BE", "PL", "de"};
+  for (size_t n = 1; n <= codes.size(); ++n) {
+    std::vector<Value> list(codes.begin(), codes.begin() + n);
+    const bool has_de = n == codes.size();
+    SCOPED_TRACE(n);
+    EXPECT_EQ(Holds(Condition::In("country", list), Sample()), has_de);
+    EXPECT_EQ(Holds(Condition::NotIn("country", list), Sample()), !has_de);
+    // A string field never equals a number; a number field is looked up
+    // among the numbers only.
+    list.push_back(72);
+    EXPECT_EQ(Holds(Condition::In("country", list), Sample()), has_de);
+    EXPECT_TRUE(Holds(Condition::In("score", list), Sample()));
+    EXPECT_FALSE(Holds(Condition::NotIn("score", list), Sample()));
+    // Lists of strings and a list field: the wrong type either way.
+    EXPECT_FALSE(Holds(Condition::In("products", list), Sample()));
+    EXPECT_FALSE(Holds(Condition::NotIn("products", list), Sample()));
+  }
+  // Caseless both ways: an upper-case lead value against a lower-cased set.
+  EXPECT_TRUE(
+      Holds(Condition::In("company", {"a", "b", "c", "d", "acme university"}),
+            Sample()));
+}
+
 TEST(Condition, NumericComparisons) {
   EXPECT_TRUE(Holds(Condition::Gt("score", 71), Sample()));
   EXPECT_FALSE(Holds(Condition::Gt("score", 72), Sample()));
