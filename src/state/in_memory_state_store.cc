@@ -49,6 +49,7 @@
 #include "state/pending_book.h"
 #include "state/state_snapshot.h"
 #include "time/local_time.h"
+#include "util/adaptive_mutex.h"
 #include "util/text.h"
 
 LEADROUTE_NAMESPACE_BEGIN
@@ -194,7 +195,7 @@ class InMemoryStateStore final : public StateStore {
 
   Status Attach(const Roster& roster) noexcept override {
     try {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<AdaptiveMutex> lock(mu_);
       const RosterView& view = ViewLocked(roster);
       Publish(&view);
       return Status();
@@ -208,7 +209,7 @@ class InMemoryStateStore final : public StateStore {
     if (view == nullptr) {
       // Not attached: build the view once under the lock (off the hot path).
       try {
-        std::lock_guard<std::mutex> lock(mu_);
+        std::lock_guard<AdaptiveMutex> lock(mu_);
         view = &ViewLocked(roster);
         Publish(view);
       } catch (...) {
@@ -225,7 +226,14 @@ class InMemoryStateStore final : public StateStore {
       return result;
     }
     try {
-      std::lock_guard<std::mutex> lock(mu_);
+      // A new lead's record (the copies of the decision and of the lead,
+      // most of a claim's work) is built before the lock, so that threads
+      // routing at once wait for each other only for the pick itself.
+      LeadMap::node_type fresh;
+      if (request.replace == nullptr) {
+        fresh = PrepareRecord(*request.decision, request.lead);
+      }
+      std::lock_guard<AdaptiveMutex> lock(mu_);
       auto found = leads_.find(request.decision->lead_id);
       if (Refuse(found, request.replace, result)) return result;
       const Roster& roster = *request.roster;
@@ -238,18 +246,15 @@ class InMemoryStateStore final : public StateStore {
                              rotation.rng);
       if (choice.rep == kNoRep) return result;
 
-      Assignment decision = *request.decision;
-      decision.owner = Owner::Rep(roster.id(choice.rep));
       // A replacement is built here and committed below with the load.
       std::optional<LeadRecord> next;
       if (request.replace != nullptr) {
+        Assignment decision = *request.decision;
+        decision.owner = Owner::Rep(roster.id(choice.rep));
         next = Replaced(found->second, std::move(decision), request.lead,
                         *request.replace, request.at);
       } else {
-        std::string key = decision.lead_id;
-        leads_.emplace(std::move(key),
-                       NewRecord(std::move(decision), request.lead));
-        result.version = 1;
+        fresh.mapped().decision.owner = Owner::Rep(roster.id(choice.rep));
       }
 
       RepState& state = *view.reps[choice.rep];
@@ -262,6 +267,12 @@ class InMemoryStateStore final : public StateStore {
                 state.claims.front() < request.at - caps->keep)) {
           state.claims.pop_front();
         }
+      }
+      if (!next) {
+        // May allocate (a rehash); a failure leaves the claim history one
+        // instant longer, which only the time caps read.
+        leads_.insert(std::move(fresh));
+        result.version = 1;
       }
       // Commit; nothing below allocates or throws.
       if (next) {
@@ -296,7 +307,7 @@ class InMemoryStateStore final : public StateStore {
   RepIndex Peek(const ClaimRequest& request) const noexcept override {
     if (request.roster == nullptr) return kNoRep;
     try {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<AdaptiveMutex> lock(mu_);
       const Roster& roster = *request.roster;
       const RosterView& view = ViewLocked(roster);
       // The rotation as Claim would see it, without creating or copying it:
@@ -350,7 +361,7 @@ class InMemoryStateStore final : public StateStore {
                      const Replacement* replace) noexcept override {
     ClaimResult result;
     try {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<AdaptiveMutex> lock(mu_);
       auto found = leads_.find(decision.lead_id);
       if (Refuse(found, replace, result)) return result;
       RepState* state = nullptr;
@@ -379,7 +390,7 @@ class InMemoryStateStore final : public StateStore {
   }
 
   std::optional<Assignment> Find(std::string_view lead_id) const override {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<AdaptiveMutex> lock(mu_);
     auto found = leads_.find(lead_id);
     if (found == leads_.end()) return std::nullopt;
     return found->second.decision;
@@ -387,7 +398,7 @@ class InMemoryStateStore final : public StateStore {
 
   std::optional<LeadRecord> FindRecord(
       std::string_view lead_id) const override {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<AdaptiveMutex> lock(mu_);
     auto found = leads_.find(lead_id);
     if (found == leads_.end()) return std::nullopt;
     return found->second;
@@ -395,14 +406,14 @@ class InMemoryStateStore final : public StateStore {
 
   void ForEachRecord(
       const std::function<void(const LeadRecord&)>& fn) const override {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<AdaptiveMutex> lock(mu_);
     for (const auto& [id, record] : leads_) fn(record);
   }
 
   Result<Assignment> Transfer(std::string_view lead_id, Owner to,
                               Instant at) noexcept override {
     try {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<AdaptiveMutex> lock(mu_);
       auto found = leads_.find(lead_id);
       if (found == leads_.end()) {
         return UnknownLeadError(lead_id);
@@ -439,7 +450,7 @@ class InMemoryStateStore final : public StateStore {
           "\" must not be negative, found " + std::to_string(open_count));
     }
     try {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<AdaptiveMutex> lock(mu_);
       StateLocked(rep_id).open.store(open_count, std::memory_order_relaxed);
       return Status();
     } catch (...) {
@@ -455,7 +466,7 @@ class InMemoryStateStore final : public StateStore {
       size_t skip =
           sorted.size() > kMaxHistory ? sorted.size() - kMaxHistory : 0;
       std::deque<Instant> next(sorted.begin() + skip, sorted.end());
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<AdaptiveMutex> lock(mu_);
       RepState& state = StateLocked(rep_id);
       std::lock_guard<std::mutex> claims_lock(state.claims_mu);
       state.claims.swap(next);
@@ -468,7 +479,7 @@ class InMemoryStateStore final : public StateStore {
   Result<std::string> SaveSnapshot() const override {
     StateData data;
     try {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<AdaptiveMutex> lock(mu_);
       data.sequence = seq_;
       data.reps.reserve(reps_.size());
       for (const auto& [id, state] : reps_) {
@@ -542,7 +553,7 @@ class InMemoryStateStore final : public StateStore {
       KeyIndex::Contents sticky;
       for (StickyRecord& record : data.sticky) sticky.Add(std::move(record));
 
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<AdaptiveMutex> lock(mu_);
       // May allocate (new reps): harmless, an entry at its defaults is the
       // same as no entry.
       std::vector<RepState*> states;
@@ -579,7 +590,8 @@ class InMemoryStateStore final : public StateStore {
 
   Result<Assignment> Release(std::string_view lead_id) noexcept override {
     try {
-      std::lock_guard<std::mutex> lock(mu_);
+      LeadMap::node_type closed;  // freed after the lock
+      std::lock_guard<AdaptiveMutex> lock(mu_);
       auto found = leads_.find(lead_id);
       if (found == leads_.end()) {
         // A pending lead (offer, pool) has no load to free.
@@ -588,7 +600,7 @@ class InMemoryStateStore final : public StateStore {
         }
         return UnknownLeadError(lead_id);
       }
-      return CloseLocked(found);
+      return CloseLocked(found, closed);
     } catch (...) {
       return Status::Internal("in_memory: out of memory releasing a lead");
     }
@@ -598,7 +610,8 @@ class InMemoryStateStore final : public StateStore {
       std::string_view lead_id, const Outcome& outcome,
       std::span<const std::string> segments) noexcept override {
     try {
-      std::lock_guard<std::mutex> lock(mu_);
+      LeadMap::node_type closed;  // freed after the lock
+      std::lock_guard<AdaptiveMutex> lock(mu_);
       auto found = leads_.find(lead_id);
       if (found == leads_.end()) {
         return UnknownLeadError(lead_id);
@@ -619,7 +632,7 @@ class InMemoryStateStore final : public StateStore {
         // Credits everything or nothing; the lead closes only after.
         outcomes_.Credit(record.decision.owner.id, keys, outcome);
       }
-      return CloseLocked(found);
+      return CloseLocked(found, closed);
     } catch (...) {
       return Status::Internal("in_memory: out of memory recording an outcome");
     }
@@ -633,7 +646,7 @@ class InMemoryStateStore final : public StateStore {
   Status SetPresence(std::string_view rep_id,
                      Presence presence) noexcept override {
     try {
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<AdaptiveMutex> lock(mu_);
       StateLocked(rep_id).presence.store(static_cast<uint8_t>(presence),
                                          std::memory_order_relaxed);
       return Status();
@@ -651,7 +664,7 @@ class InMemoryStateStore final : public StateStore {
     }
     try {
       PendingResult result;
-      std::lock_guard<std::mutex> lock(mu_);
+      std::lock_guard<AdaptiveMutex> lock(mu_);
       auto found = leads_.find(pending.lead_id);
       if (found != leads_.end()) {
         result.outcome = PendingResult::Outcome::kAlreadyDecided;
@@ -673,7 +686,7 @@ class InMemoryStateStore final : public StateStore {
   std::optional<PendingLead> FindPending(
       std::string_view offer_or_lead_id) const override {
     if (pending_.size() == 0) return std::nullopt;  // no lock on plain routes
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<AdaptiveMutex> lock(mu_);
     const PendingLead* found = pending_.Find(offer_or_lead_id);
     if (found == nullptr) return std::nullopt;
     return *found;
@@ -681,12 +694,12 @@ class InMemoryStateStore final : public StateStore {
 
   std::vector<PendingLead> ListPending() const override {
     if (pending_.size() == 0) return {};
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<AdaptiveMutex> lock(mu_);
     return pending_.List();
   }
 
   RepStatus Get(std::string_view rep_id) const noexcept override {
-    std::lock_guard<std::mutex> lock(mu_);
+    std::lock_guard<AdaptiveMutex> lock(mu_);
     auto found = reps_.find(rep_id);
     if (found == reps_.end()) return RepStatus{};
     return StatusOf(found->second);
@@ -729,6 +742,17 @@ class InMemoryStateStore final : public StateStore {
     return record;
   }
 
+  // A map node holding NewRecord(decision, lead), built without mu_: each
+  // thread builds its nodes in a map of its own, from which they move into
+  // leads_ without a copy (LeadMap::insert of a node handle).
+  static LeadMap::node_type PrepareRecord(const Assignment& decision,
+                                          const Lead* lead) {
+    thread_local LeadMap nursery;
+    auto at =
+        nursery.emplace(decision.lead_id, NewRecord(decision, lead)).first;
+    return nursery.extract(at);
+  }
+
   // The record that replaces `old`: `decision` as the new one, the old owner
   // in the history (and in `excluded` unless transferred), version + 1.
   static LeadRecord Replaced(const LeadRecord& old, Assignment decision,
@@ -756,10 +780,12 @@ class InMemoryStateStore final : public StateStore {
   }
 
   // REQUIRES: mu_ held. Forgets the record at `found` and frees its rep
-  // owner's load; returns its decision. Does not throw.
-  Assignment CloseLocked(LeadMap::iterator found) noexcept {
-    Assignment released = std::move(found->second.decision);
-    leads_.erase(found);
+  // owner's load; returns its decision. The record moves to `closed`, for
+  // the caller to free once mu_ is released. Does not throw.
+  Assignment CloseLocked(LeadMap::iterator found,
+                         LeadMap::node_type& closed) noexcept {
+    closed = leads_.extract(found);
+    Assignment released = std::move(closed.mapped().decision);
     if (released.owner.kind == OwnerKind::kRep) {
       auto rep = reps_.find(released.owner.id);
       if (rep != reps_.end()) {
@@ -1077,7 +1103,7 @@ class InMemoryStateStore final : public StateStore {
     rotation.by_index[picked]->current -= total;
   }
 
-  mutable std::mutex mu_;
+  mutable AdaptiveMutex mu_;
   uint64_t seq_ = 0;  // last sequence number handed out
   mutable std::unordered_map<std::string, RepState, StringHash, std::equal_to<>>
       reps_;
