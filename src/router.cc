@@ -3,9 +3,11 @@
 #include "leadroute/router.h"
 
 #include <array>
+#include <cstddef>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 
@@ -112,20 +114,66 @@ Result<Assignment> Router::Route(const Lead& lead) noexcept {
 
 Result<Assignment> Router::Route(const Lead& lead,
                                  const RouteOptions& options) noexcept {
+  // Valid until host code runs: RouteWith reads it only before its callback.
+  return impl_->RouteWith(impl_->Current(), lead, options);
+}
+
+Status Router::RouteBatch(std::span<const Lead> leads,
+                          std::span<Assignment> out,
+                          const RouteOptions& options,
+                          std::span<Status> errors) noexcept {
+  if (out.size() != leads.size() ||
+      (!errors.empty() && errors.size() != leads.size())) {
+    const bool bad_out = out.size() != leads.size();
+    return Status::InvalidArgument(
+        std::string(bad_out ? "out" : "errors") + " has " +
+        std::to_string(bad_out ? out.size() : errors.size()) +
+        " elements for " + std::to_string(leads.size()) +
+        " leads; the sizes must match");
+  }
+  // One counted reference for the whole batch, not Current(): the callbacks
+  // run between leads, and host code may route on other Routers (evicting
+  // this thread's cache entry) or route here after an Update (replacing it).
+  const std::shared_ptr<const Snapshot> snapshot = impl_->Load();
+  Status first_failure;
+  for (size_t i = 0; i < leads.size(); ++i) {
+    Result<Assignment> routed = impl_->RouteWith(*snapshot, leads[i], options);
+    if (routed.ok()) {
+      // Move-assigned whole: no field of an earlier batch's out[i] (due,
+      // variant, offer, trace) can survive. The decision's strings were
+      // built by the trip anyway; copying them into out[i]'s buffers would
+      // save no allocation, and short ids fit the inline buffer either way.
+      out[i] = std::move(routed).value();
+      if (!errors.empty()) errors[i] = Status();
+      continue;
+    }
+    out[i] = Assignment{};
+    Status failure = std::move(routed).status();
+    if (first_failure.ok()) {
+      first_failure =
+          Status(failure.code(), "leads[" + std::to_string(i) +
+                                     "]: " + std::string(failure.message()));
+    }
+    if (!errors.empty()) errors[i] = std::move(failure);
+  }
+  return first_failure;
+}
+
+Result<Assignment> Router::Impl::RouteWith(
+    const Snapshot& snapshot, const Lead& lead,
+    const RouteOptions& options) noexcept {
   if (lead.id().empty()) {
     return Status::InvalidArgument("the lead has no id");
   }
-  // Valid until host code runs (the callbacks at the end).
-  const Snapshot& snapshot = impl_->Current();
-  StateStore& state = *impl_->state;
+  StateStore& state = *this->state;
   if (std::optional<Assignment> existing = state.Find(lead.id())) {
     existing->repeated = true;
     internal::FillDue(*snapshot.rules, state, *existing);
     if (options.explain) {
       // The decision stays; the trace shows what the rules say now.
-      existing->trace = DryRunTrace(
-          snapshot, state, lead, internal::RoutingInstant(lead, *impl_->clock),
-          &*existing);
+      existing->trace =
+          DryRunTrace(snapshot, state, lead,
+                      internal::RoutingInstant(lead, *clock), &*existing);
     }
     return std::move(*existing);
   }
@@ -146,16 +194,15 @@ Result<Assignment> Router::Route(const Lead& lead,
   }
   internal::TripOptions trip;
   trip.trace = trace.get();
-  Assignment decision =
-      internal::RunTrip(snapshot, state, lead,
-                        internal::RoutingInstant(lead, *impl_->clock), trip);
+  Assignment decision = internal::RunTrip(
+      snapshot, state, lead, internal::RoutingInstant(lead, *clock), trip);
   // An empty trace ran out of memory; the decision stands without it.
   if (trace != nullptr && !trace->lead_id.empty()) {
     decision.trace = std::move(trace);
   }
   if (decision.offer) {
     // Pending: no owner, so no SLA yet; a claim starts it.
-    if (!decision.repeated) impl_->Notify(impl_->on_offered, decision);
+    if (!decision.repeated) Notify(on_offered, decision);
     return decision;
   }
   if (decision.repeated) {
@@ -171,7 +218,7 @@ Result<Assignment> Router::Route(const Lead& lead,
     internal::RememberStickyKeys(*snapshot.rules->sticky, state, lead,
                                  decision);
   }
-  impl_->NotifyRouted(decision);
+  NotifyRouted(decision);
   return decision;
 }
 

@@ -57,6 +57,13 @@ struct Router::Impl {
   // be done with it before it runs host code. A thread keeps the last
   // snapshot it used alive until then, even after an Update.
   const internal::Snapshot& Current() const noexcept;
+  // The body of Router::Route and Router::RouteBatch (src/router.cc): routes
+  // `lead` with `snapshot`, then calls the callback of a new decision. The
+  // snapshot is not read after the callback runs, so a Current() reference
+  // will do for one route.
+  Result<Assignment> RouteWith(const internal::Snapshot& snapshot,
+                               const Lead& lead,
+                               const RouteOptions& options) noexcept;
   // Makes `next` the active snapshot; routes already running finish on the
   // one they read.
   void Publish(std::shared_ptr<const internal::Snapshot> next) noexcept {

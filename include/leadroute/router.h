@@ -115,6 +115,27 @@ class LEADROUTE_EXPORT Router {
   // only when the trace cannot be allocated before routing.
   Result<Assignment> Route(const Lead& lead,
                            const RouteOptions& options) noexcept;
+  // Routes a batch (an import): `leads[i]` into `out[i]`, in order, each
+  // decided exactly as `Route(leads[i], options)` would decide it (a lead id
+  // decided before, or earlier in the same batch, gets its first decision
+  // with `repeated` set and counts once; pending leads; SLA `due`; sticky
+  // keys; each callback right after its decision is committed, with no lock
+  // held). The whole batch reads one RuleSet snapshot, so every decision of
+  // a batch has the same `generation`; an Update during a batch applies to
+  // the next one. The snapshot is looked up once per batch, and each out[i]
+  // is move-assigned, so no field of what the array held before survives.
+  //
+  // kInvalidArgument, routing nothing, when `out.size() != leads.size()` or
+  // `errors` is non-empty and `errors.size() != leads.size()`; the message
+  // names both sizes. A lead that cannot be routed (no id; an explain whose
+  // trace cannot be allocated) leaves `out[i] = Assignment{}` and, when
+  // `errors` is given, its Status in `errors[i]` (OK for every routed lead);
+  // the others are routed. Returns OK when every lead was routed, else the
+  // first failure with its index prefixed: "leads[3]: the lead has no id".
+  // Never throws.
+  Status RouteBatch(std::span<const Lead> leads, std::span<Assignment> out,
+                    const RouteOptions& options = {},
+                    std::span<Status> errors = {}) noexcept;
 
   // What routing `lead` now would decide, and why, changing no state: a dry
   // run of the rule chain where every claim is looked up

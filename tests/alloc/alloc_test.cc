@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <new>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -259,6 +260,57 @@ TEST(RouteAllocations, PerformancePickerAddsNothing) {
   }
   Counts c = RouteNewLeads(router, w.leads, 3000, 6000);
   EXPECT_LE(c.max, kNewLeadBudget) << "total " << c.total << " over 3000";
+}
+
+// Router::RouteBatch into an `out` array reused across batches allocates no
+// more than the same leads routed one Route at a time: the batch's snapshot
+// is a counted reference (no allocation) and each decision is moved into
+// out[i] (short strings stay inline). So the new-lead budget holds per lead,
+// and a batch of repeats allocates nothing.
+TEST(RouteAllocations, BatchAllocatesNoMoreThanItsRoutes) {
+  Workload w =
+      MakeWorkload({.rules = 10, .reps = 50, .leads = 6144, .seed = 11});
+  Router batched = MakeRouter(w);
+  Router single = MakeRouter(w);
+  constexpr size_t kBatch = 256;
+  constexpr size_t kWarmUp = 3072;  // leads routed before counting
+  std::vector<Assignment> out(kBatch);
+  uint64_t batch_total = 0;
+  uint64_t route_total = 0;
+  for (size_t from = 0; from < w.leads.size(); from += kBatch) {
+    std::span<const Lead> leads(w.leads.data() + from, kBatch);
+    const bool counted = from >= kWarmUp;
+    uint64_t before = t_allocations;
+    Status routed = batched.RouteBatch(leads, out);
+    uint64_t after = t_allocations;
+    EXPECT_TRUE(routed.ok());
+    if (counted) batch_total += after - before;
+    for (const Lead& lead : leads) {
+      before = t_allocations;
+      Result<Assignment> a = single.Route(lead);
+      after = t_allocations;
+      EXPECT_TRUE(a.ok() && !a->repeated);
+      if (counted) route_total += after - before;
+    }
+    for (const Lead& lead : leads) {
+      EXPECT_TRUE(batched.Release(lead.id()).ok());
+      EXPECT_TRUE(single.Release(lead.id()).ok());
+    }
+  }
+  const uint64_t n = w.leads.size() - kWarmUp;
+  EXPECT_LE(batch_total, route_total);
+  EXPECT_LE(batch_total, n * kNewLeadBudget);
+  EXPECT_GE(batch_total, n * kRecordAllocations) << "lower the budgets";
+
+  std::span<const Lead> leads(w.leads.data(), kBatch);
+  ASSERT_TRUE(batched.RouteBatch(leads, out).ok());
+  ASSERT_TRUE(batched.RouteBatch(leads, out).ok());  // warm: repeats
+  const uint64_t before = t_allocations;
+  for (int round = 0; round < 10; ++round) {
+    EXPECT_TRUE(batched.RouteBatch(leads, out).ok());
+  }
+  EXPECT_EQ(t_allocations - before, 0u);
+  EXPECT_TRUE(out[0].repeated);
 }
 
 TEST(RouteAllocations, RepeatedRouteAllocatesNothing) {
