@@ -28,7 +28,7 @@ FUZZ_BUILD := build/fuzz
 # Configs of the differential test under the sanitizers (each ~10x slower).
 SANITIZER_DIFF_CONFIGS ?= 40
 
-.PHONY: all deps fuzz-deps build demo test bench bench-trace-cost clean soak fuzz fuzz-build check
+.PHONY: all deps fuzz-deps build demo test bench bench-trace-cost bench-cli clean soak fuzz fuzz-build check
 
 all: build
 
@@ -123,6 +123,30 @@ bench-trace-cost: deps
 	cmake --build build/notrace --target leadroute_bench
 	python3 bench/trace_cost.py $(BUILD_DIR)/bench/leadroute_bench \
 	  build/notrace/bench/leadroute_bench
+
+# `leadroute route` end to end (read, parse, route, write) over
+# BENCH_CLI_LEADS generated leads, made once into $(BUILD_DIR)/bench-cli/;
+# 3 runs, the median leads/s (docs/cli.md, "Throughput").
+BENCH_CLI_LEADS ?= 1000000
+BENCH_CLI_DIR := $(BUILD_DIR)/bench-cli
+bench-cli: deps
+	cmake --preset $(PRESET)
+	cmake --build --preset $(PRESET) --target leadroute_cli leadroute_gen_workload
+	@mkdir -p $(BENCH_CLI_DIR)
+	@test -f $(BENCH_CLI_DIR)/leads-$(BENCH_CLI_LEADS).jsonl || \
+	  $(BUILD_DIR)/bench/leadroute_gen_workload --rules $(BENCH_CLI_DIR)/rules.json \
+	    --leads $(BENCH_CLI_DIR)/leads-$(BENCH_CLI_LEADS).jsonl --count $(BENCH_CLI_LEADS)
+	@for run in 1 2 3; do \
+	  start=$$(date +%s%N); \
+	  $(LEADROUTE) route --rules $(BENCH_CLI_DIR)/rules.json \
+	    --leads $(BENCH_CLI_DIR)/leads-$(BENCH_CLI_LEADS).jsonl \
+	    --out $(BENCH_CLI_DIR)/routed.jsonl || exit 1; \
+	  echo $$(( $$(date +%s%N) - start )); \
+	done | python3 -c 'import sys, statistics; \
+	  ns = sorted(int(l) for l in sys.stdin); \
+	  print("route, end to end: %d leads, runs %s s, median %.0f leads/s" % ( \
+	    $(BENCH_CLI_LEADS), " ".join("%.2f" % (n / 1e9) for n in ns), \
+	    $(BENCH_CLI_LEADS) / (statistics.median(ns) / 1e9)))'
 
 clean:
 	rm -rf build

@@ -4,16 +4,19 @@
 
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <filesystem>
-#include <fstream>
-#include <iostream>
 #include <memory>
+#include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -28,6 +31,12 @@ namespace leadroute::cli {
 namespace {
 
 constexpr size_t kBufferSize = size_t{1} << 20;
+// Lines per batch handed from the reading thread to the routing thread:
+// large enough that the hand-over costs nothing per lead, small enough that
+// the first decisions come out at once.
+constexpr size_t kBatchLines = 4096;
+// Batches in flight; bounds memory whatever the input size.
+constexpr size_t kQueueBatches = 4;
 
 bool IsBlank(std::string_view line) {
   return line.find_first_not_of(" \t\r\n") == std::string_view::npos;
@@ -35,9 +44,150 @@ bool IsBlank(std::string_view line) {
 
 struct FileCloser {
   void operator()(std::FILE* f) const noexcept {
-    if (f != nullptr && f != stdout) std::fclose(f);
+    if (f != nullptr && f != stdout && f != stdin) std::fclose(f);
   }
 };
+
+// Splits a stream into lines as std::getline does ('\n' ends a line and is
+// not part of it; a last line without '\n' still counts), reading in large
+// blocks. A line may be longer than the buffer: it grows.
+class LineReader {
+ public:
+  explicit LineReader(std::FILE* file) : file_(file), buffer_(kBufferSize) {}
+
+  // The next line, valid until the next call; false at the end of the input
+  // or on a read error (failed()).
+  bool Next(std::string_view& line) {
+    size_t scanned = begin_;  // no '\n' in [begin_, scanned)
+    while (true) {
+      char* data = buffer_.data();
+      if (const void* nl = std::memchr(data + scanned, '\n', end_ - scanned)) {
+        size_t at = static_cast<size_t>(static_cast<const char*>(nl) - data);
+        line = std::string_view(data + begin_, at - begin_);
+        begin_ = at + 1;
+        return true;
+      }
+      if (eof_) {
+        if (begin_ == end_) return false;
+        line = std::string_view(data + begin_, end_ - begin_);
+        begin_ = end_;
+        return true;
+      }
+      // Keep the partial line, at the front, and read more behind it.
+      size_t partial = end_ - begin_;
+      std::memmove(data, data + begin_, partial);
+      begin_ = 0;
+      end_ = partial;
+      scanned = partial;
+      if (end_ == buffer_.size()) {
+        buffer_.resize(buffer_.size() * 2);
+        data = buffer_.data();
+      }
+      size_t n = std::fread(data + end_, 1, buffer_.size() - end_, file_);
+      end_ += n;
+      if (n == 0) {
+        eof_ = true;
+        failed_ = std::ferror(file_) != 0;
+      }
+    }
+  }
+
+  bool failed() const noexcept { return failed_; }
+
+ private:
+  std::FILE* file_;
+  std::vector<char> buffer_;
+  size_t begin_ = 0;  // unread bytes are [begin_, end_)
+  size_t end_ = 0;
+  bool eof_ = false;
+  bool failed_ = false;
+};
+
+// One input line, read and parsed, on its way to the router.
+struct ParsedLine {
+  int64_t number = 0;  // 1-based line number
+  uint64_t bytes = 0;  // consumed, with the '\n'
+  bool blank = false;  // skipped: no decision, no error
+  Lead lead;           // when `error` is OK
+  Status error;
+};
+using Batch = std::vector<ParsedLine>;
+
+// A bounded first-in-first-out hand-over between two threads.
+class BatchQueue {
+ public:
+  explicit BatchQueue(size_t capacity) : capacity_(capacity) {}
+
+  void Push(Batch batch) {
+    std::unique_lock lock(mu_);
+    not_full_.wait(lock, [&] { return queue_.size() < capacity_; });
+    queue_.push_back(std::move(batch));
+    not_empty_.notify_one();
+  }
+  // Nothing more will be pushed.
+  void Close() {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+    not_empty_.notify_one();
+  }
+  // The oldest batch; false once closed and drained.
+  bool Pop(Batch& batch) {
+    std::unique_lock lock(mu_);
+    not_empty_.wait(lock, [&] { return !queue_.empty() || closed_; });
+    if (queue_.empty()) return false;
+    batch = std::move(queue_.front());
+    queue_.pop_front();
+    not_full_.notify_one();
+    return true;
+  }
+
+ private:
+  const size_t capacity_;
+  std::mutex mu_;
+  std::condition_variable not_empty_;
+  std::condition_variable not_full_;
+  std::deque<Batch> queue_;
+  bool closed_ = false;
+};
+
+// Reads and parses every line of `in` into `queue`, in order, then closes
+// it. Runs on its own thread, so parsing the next leads overlaps routing
+// these: the router sees the leads in file order, one at a time, exactly as
+// a single thread would give them.
+struct ReadResult {
+  bool failed = false;
+  int64_t lines = 0;
+};
+ReadResult ReadAndParse(std::FILE* in, BatchQueue& queue) {
+  LineReader reader(in);
+  ReadResult result;
+  Batch batch;
+  batch.reserve(kBatchLines);
+  std::string_view line;
+  while (reader.Next(line)) {
+    ParsedLine& parsed = batch.emplace_back();
+    parsed.number = ++result.lines;
+    parsed.bytes = line.size() + 1;
+    parsed.blank = IsBlank(line);
+    if (!parsed.blank) {
+      Result<Lead> lead = Lead::FromJson(line);
+      if (lead.ok()) {
+        parsed.lead = std::move(*lead);
+      } else {
+        parsed.error = lead.status();
+      }
+    }
+    if (batch.size() == kBatchLines) {
+      queue.Push(std::move(batch));
+      batch = Batch();
+      batch.reserve(kBatchLines);
+    }
+  }
+  if (!batch.empty()) queue.Push(std::move(batch));
+  result.failed = reader.failed();
+  queue.Close();
+  return result;
+}
 
 }  // namespace
 
@@ -57,20 +207,15 @@ int RunRoute(const RouteOptions& options) {
     return kExitLoadFailed;
   }
 
-  std::vector<char> in_buffer(kBufferSize);
-  std::ifstream file;
-  std::istream* in = &std::cin;
-  if (options.leads != "-") {
-    file.rdbuf()->pubsetbuf(in_buffer.data(),
-                            static_cast<std::streamsize>(in_buffer.size()));
-    file.open(options.leads, std::ios::binary);
-    if (!file) {
-      fmt::print(stderr, "{}: cannot read: {}\n", options.leads,
-                 std::strerror(errno));
-      return kExitLoadFailed;
-    }
-    in = &file;
+  std::unique_ptr<std::FILE, FileCloser> in(
+      options.leads == "-" ? stdin : std::fopen(options.leads.c_str(), "rb"));
+  if (!in) {
+    fmt::print(stderr, "{}: cannot read: {}\n", options.leads,
+               std::strerror(errno));
+    return kExitLoadFailed;
   }
+  // LineReader reads blocks of its own: a second buffer would only copy.
+  std::setvbuf(in.get(), nullptr, _IONBF, 0);
 
   bool to_stdout = options.out.empty() || options.out == "-";
   std::unique_ptr<std::FILE, FileCloser> out(
@@ -99,33 +244,37 @@ int RunRoute(const RouteOptions& options) {
   Progress progress(size_error ? 0 : input_bytes);
   RouteStats stats;
   auto start = std::chrono::steady_clock::now();
-  std::string line;
-  int64_t line_number = 0;
-  while (std::getline(*in, line)) {
-    ++line_number;
-    progress.Advance(line.size() + 1);
-    if (IsBlank(line)) continue;
-    ++stats.lines;
-    auto lead = Lead::FromJson(line);
-    if (!lead.ok()) {
-      ++stats.errors;
-      ReportLineError(line_number, lead.status());
-      continue;
+  BatchQueue queue(kQueueBatches);
+  ReadResult read;
+  std::thread reader([&] { read = ReadAndParse(in.get(), queue); });
+  Batch batch;
+  while (queue.Pop(batch)) {
+    for (ParsedLine& line : batch) {
+      progress.Advance(line.bytes);
+      if (line.blank) continue;
+      ++stats.lines;
+      if (!line.error.ok()) {
+        ++stats.errors;
+        ReportLineError(line.number, line.error);
+        continue;
+      }
+      auto assignment = router->Route(line.lead);
+      if (!assignment.ok()) {
+        ++stats.errors;
+        ReportLineError(line.number, assignment.status());
+        continue;
+      }
+      pending += assignment->ToJson();
+      pending.push_back('\n');
+      if (pending.size() >= kBufferSize) flush();
+      stats.Add(*assignment);
     }
-    auto assignment = router->Route(*lead);
-    if (!assignment.ok()) {
-      ++stats.errors;
-      ReportLineError(line_number, assignment.status());
-      continue;
-    }
-    pending += assignment->ToJson();
-    pending.push_back('\n');
-    if (pending.size() >= kBufferSize) flush();
-    stats.Add(*assignment);
   }
+  reader.join();
+  int64_t line_number = read.lines;
   flush();
   progress.Finish(stats.routed, stats.errors);
-  bool read_failed = in->bad();
+  bool read_failed = read.failed;
   write_failed = std::fflush(out.get()) != 0 || write_failed;
   stats.seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
