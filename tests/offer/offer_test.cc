@@ -10,8 +10,10 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "config/rule_set_json.h"
@@ -70,21 +72,29 @@ struct Fixture {
   std::shared_ptr<testing::FakeClock> clock =
       std::make_shared<testing::FakeClock>(kStart);
   std::shared_ptr<StateStore> state = NewInMemoryStateStore();
+  // Callbacks of claims on different threads run at the same time (each
+  // after its own commit), so the log they write is guarded.
+  std::mutex events_mu;
   std::vector<std::string> events;
   Router router = Make();
+
+  void Log(std::string event) {
+    std::lock_guard<std::mutex> lock(events_mu);
+    events.push_back(std::move(event));
+  }
 
   Router Make() {
     RouterOptions options;
     options.clock = clock;
     options.state = state;
     options.on_offered = [this](const Assignment& a) {
-      events.push_back("offered " + a.lead_id);
+      Log("offered " + a.lead_id);
     };
     options.on_assigned = [this](const Assignment& a) {
-      events.push_back("assigned " + a.lead_id + " " + a.owner.id);
+      Log("assigned " + a.lead_id + " " + a.owner.id);
     };
     options.on_fallback = [this](const Assignment& a) {
-      events.push_back("fallback " + a.lead_id + " " + a.owner.id);
+      Log("fallback " + a.lead_id + " " + a.owner.id);
     };
     return std::move(
         Router::Create(RuleSet::FromJson(kRules).value(), std::move(options))
