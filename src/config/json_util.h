@@ -76,6 +76,29 @@ void CheckKeys(const Json& object, std::string_view path,
 void CheckKeys(const OrderedJson& object, std::string_view path,
                std::span<const std::string_view> known,
                std::vector<ConfigError>& errors);
+// The records of a saved-state section: calls fn(item, item_path) for each
+// item of the array `json` (at `path`), after CheckKeys(item, `known`). A
+// `json` that is not an array, or an item that is not an object, is an error
+// ("expected an array", "expected an object") and gets no call.
+template <typename Fn>
+void ForEachObject(const OrderedJson& json, const std::string& path,
+                   std::span<const std::string_view> known,
+                   std::vector<ConfigError>& errors, Fn&& fn) {
+  if (!json.is_array()) {
+    errors.push_back({path, "expected an array, " + Found(json)});
+    return;
+  }
+  for (size_t i = 0; i < json.size(); ++i) {
+    const OrderedJson& item = json[i];
+    const std::string at = PointerJoin(path, i);
+    if (!item.is_object()) {
+      errors.push_back({at, "expected an object, " + Found(item)});
+      continue;
+    }
+    CheckKeys(item, at, known, errors);
+    fn(item, at);
+  }
+}
 // The known key closest to `key` by edit distance, or "" when none is close.
 std::string_view ClosestKey(std::string_view key,
                             std::span<const std::string_view> known);

@@ -152,88 +152,80 @@ void ReadStickyJson(const OrderedJson& json, const std::string& path,
   auto error = [&](std::string at, std::string message) {
     errors.push_back({std::move(at), std::move(message)});
   };
-  if (!json.is_array()) {
-    error(path, "expected an array, " + Found(json));
-    return;
-  }
   std::set<std::pair<std::string, std::string>, std::less<>> seen;
-  for (size_t i = 0; i < json.size(); ++i) {
-    const OrderedJson& item = json[i];
-    const std::string at = PointerJoin(path, i);
-    if (!item.is_object()) {
-      error(at, "expected an object, " + Found(item));
-      continue;
-    }
-    CheckKeys(item, at, kKeys, errors);
-    // A non-empty string member, else an error and nullptr.
-    auto text = [&](std::string_view name) -> const std::string* {
-      auto found = item.find(name);
-      if (found == item.end()) {
-        error(at, fmt::format("missing \"{}\"", name));
-        return nullptr;
-      }
-      if (!found->is_string() || found->get_ref<const std::string&>().empty()) {
-        error(PointerJoin(at, name),
-              "expected a non-empty string, " + Found(*found));
-        return nullptr;
-      }
-      return &found->get_ref<const std::string&>();
-    };
-    StickyRecord record;
-    bool ok = true;
-    if (const std::string* key = text("key")) {
-      if (KnownKey(*key)) {
-        record.key = *key;
-      } else {
-        error(PointerJoin(at, "key"),
-              fmt::format("found \"{}\", expected \"email\", \"domain\", "
-                          "\"account\" or \"field:<lead field>\"",
-                          *key));
-        ok = false;
-      }
-    } else {
-      ok = false;
-    }
-    if (const std::string* value = text("value")) {
-      if (Normalised(*value)) {
-        record.value = *value;
-      } else {
-        error(PointerJoin(at, "value"),
-              fmt::format("found \"{}\", expected a normalised value "
-                          "(trimmed, lower-case)",
-                          *value));
-        ok = false;
-      }
-    } else {
-      ok = false;
-    }
-    if (const std::string* rep = text("rep")) {
-      record.rep = *rep;
-    } else {
-      ok = false;
-    }
-    if (auto when = item.find("at"); when == item.end()) {
-      error(at, "missing \"at\"");
-      ok = false;
-    } else if (std::optional<Instant> t =
-                   when->is_string()
-                       ? ParseInstant(when->get_ref<const std::string&>())
-                       : std::nullopt) {
-      record.at = *t;
-    } else {
-      error(PointerJoin(at, "at"),
-            "expected an RFC 3339 date-time, " + Found(*when));
-      ok = false;
-    }
-    if (!ok) continue;
-    if (!seen.emplace(record.key, record.value).second) {
-      error(PointerJoin(at, "value"),
-            fmt::format("duplicate sticky key {} \"{}\"", record.key,
-                        record.value));
-      continue;
-    }
-    out.push_back(std::move(record));
-  }
+  ForEachObject(
+      json, path, kKeys, errors,
+      [&](const OrderedJson& item, const std::string& at) {
+        // A non-empty string member, else an error and nullptr.
+        auto text = [&](std::string_view name) -> const std::string* {
+          auto found = item.find(name);
+          if (found == item.end()) {
+            error(at, fmt::format("missing \"{}\"", name));
+            return nullptr;
+          }
+          if (!found->is_string() ||
+              found->get_ref<const std::string&>().empty()) {
+            error(PointerJoin(at, name),
+                  "expected a non-empty string, " + Found(*found));
+            return nullptr;
+          }
+          return &found->get_ref<const std::string&>();
+        };
+        StickyRecord record;
+        bool ok = true;
+        if (const std::string* key = text("key")) {
+          if (KnownKey(*key)) {
+            record.key = *key;
+          } else {
+            error(PointerJoin(at, "key"),
+                  fmt::format("found \"{}\", expected \"email\", \"domain\", "
+                              "\"account\" or \"field:<lead field>\"",
+                              *key));
+            ok = false;
+          }
+        } else {
+          ok = false;
+        }
+        if (const std::string* value = text("value")) {
+          if (Normalised(*value)) {
+            record.value = *value;
+          } else {
+            error(PointerJoin(at, "value"),
+                  fmt::format("found \"{}\", expected a normalised value "
+                              "(trimmed, lower-case)",
+                              *value));
+            ok = false;
+          }
+        } else {
+          ok = false;
+        }
+        if (const std::string* rep = text("rep")) {
+          record.rep = *rep;
+        } else {
+          ok = false;
+        }
+        if (auto when = item.find("at"); when == item.end()) {
+          error(at, "missing \"at\"");
+          ok = false;
+        } else if (std::optional<Instant> t =
+                       when->is_string()
+                           ? ParseInstant(when->get_ref<const std::string&>())
+                           : std::nullopt) {
+          record.at = *t;
+        } else {
+          error(PointerJoin(at, "at"),
+                "expected an RFC 3339 date-time, " + Found(*when));
+          ok = false;
+        }
+        if (!ok) return;
+        if (!seen.emplace(record.key, record.value).second) {
+          error(PointerJoin(at, "value"),
+                fmt::format("duplicate sticky key {} \"{}\"", record.key,
+                            record.value));
+          return;
+        }
+        out.push_back(std::move(record));
+      });
 }
 
 }  // namespace leadroute::internal

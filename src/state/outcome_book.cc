@@ -143,84 +143,76 @@ void ReadOutcomesJson(const OrderedJson& json, const std::string& path,
   auto error = [&](std::string at, std::string message) {
     errors.push_back({std::move(at), std::move(message)});
   };
-  if (!json.is_array()) {
-    error(path, "expected an array, " + Found(json));
-    return;
-  }
   std::set<std::pair<std::string, std::string>> seen;
-  for (size_t i = 0; i < json.size(); ++i) {
-    const OrderedJson& item = json[i];
-    const std::string at = PointerJoin(path, i);
-    if (!item.is_object()) {
-      error(at, "expected an object, " + Found(item));
-      continue;
-    }
-    CheckKeys(item, at, kKeys, errors);
-    OutcomeEntry entry;
-    bool ok = true;
-    auto rep = item.find("rep");
-    if (rep == item.end()) {
-      error(at, "missing \"rep\"");
-      ok = false;
-    } else if (!rep->is_string() ||
-               rep->get_ref<const std::string&>().empty()) {
-      error(PointerJoin(at, "rep"),
-            "expected a non-empty string, " + Found(*rep));
-      ok = false;
-    } else {
-      entry.rep = rep->get<std::string>();
-    }
-    if (auto segment = item.find("segment"); segment != item.end()) {
-      const std::string* text = segment->is_string()
-                                    ? &segment->get_ref<const std::string&>()
-                                    : nullptr;
-      size_t eq = text != nullptr ? text->find('=') : std::string::npos;
-      if (text == nullptr || eq == 0 || eq == std::string::npos) {
-        error(PointerJoin(at, "segment"),
-              "expected \"field=value\", " + Found(*segment));
-        ok = false;
-      } else {
-        entry.segment = *text;
-      }
-    }
-    for (std::string_view key : {"converted", "lost"}) {
-      auto count = item.find(std::string(key));
-      int64_t n = 0;
-      if (count == item.end()) {
-        error(at, "missing \"" + std::string(key) + "\"");
-        ok = false;
-        continue;
-      }
-      if (!count->is_number_integer() || (n = count->get<int64_t>()) < 0) {
-        error(PointerJoin(at, key),
-              "expected a non-negative integer, " + Found(*count));
-        ok = false;
-        continue;
-      }
-      (key == "converted" ? entry.stats.converted : entry.stats.lost) = n;
-    }
-    auto value = item.find("value");
-    if (value == item.end()) {
-      error(at, "missing \"value\"");
-      ok = false;
-    } else if (!value->is_number() || !std::isfinite(value->get<double>()) ||
-               value->get<double>() < 0) {
-      error(PointerJoin(at, "value"),
-            "expected a finite number >= 0, " + Found(*value));
-      ok = false;
-    } else {
-      entry.stats.value = value->get<double>();
-    }
-    if (!ok) continue;
-    if (!seen.emplace(entry.rep, entry.segment).second) {
-      error(at, "duplicate outcomes for rep \"" + entry.rep + "\"" +
-                    (entry.segment.empty()
-                         ? std::string(" overall")
-                         : " in segment \"" + entry.segment + "\""));
-      continue;
-    }
-    out.push_back(std::move(entry));
-  }
+  ForEachObject(
+      json, path, kKeys, errors,
+      [&](const OrderedJson& item, const std::string& at) {
+        OutcomeEntry entry;
+        bool ok = true;
+        auto rep = item.find("rep");
+        if (rep == item.end()) {
+          error(at, "missing \"rep\"");
+          ok = false;
+        } else if (!rep->is_string() ||
+                   rep->get_ref<const std::string&>().empty()) {
+          error(PointerJoin(at, "rep"),
+                "expected a non-empty string, " + Found(*rep));
+          ok = false;
+        } else {
+          entry.rep = rep->get<std::string>();
+        }
+        if (auto segment = item.find("segment"); segment != item.end()) {
+          const std::string* text =
+              segment->is_string() ? &segment->get_ref<const std::string&>()
+                                   : nullptr;
+          size_t eq = text != nullptr ? text->find('=') : std::string::npos;
+          if (text == nullptr || eq == 0 || eq == std::string::npos) {
+            error(PointerJoin(at, "segment"),
+                  "expected \"field=value\", " + Found(*segment));
+            ok = false;
+          } else {
+            entry.segment = *text;
+          }
+        }
+        for (std::string_view key : {"converted", "lost"}) {
+          auto count = item.find(std::string(key));
+          int64_t n = 0;
+          if (count == item.end()) {
+            error(at, "missing \"" + std::string(key) + "\"");
+            ok = false;
+            continue;
+          }
+          if (!count->is_number_integer() || (n = count->get<int64_t>()) < 0) {
+            error(PointerJoin(at, key),
+                  "expected a non-negative integer, " + Found(*count));
+            ok = false;
+            continue;
+          }
+          (key == "converted" ? entry.stats.converted : entry.stats.lost) = n;
+        }
+        auto value = item.find("value");
+        if (value == item.end()) {
+          error(at, "missing \"value\"");
+          ok = false;
+        } else if (!value->is_number() ||
+                   !std::isfinite(value->get<double>()) ||
+                   value->get<double>() < 0) {
+          error(PointerJoin(at, "value"),
+                "expected a finite number >= 0, " + Found(*value));
+          ok = false;
+        } else {
+          entry.stats.value = value->get<double>();
+        }
+        if (!ok) return;
+        if (!seen.emplace(entry.rep, entry.segment).second) {
+          error(at, "duplicate outcomes for rep \"" + entry.rep + "\"" +
+                        (entry.segment.empty()
+                             ? std::string(" overall")
+                             : " in segment \"" + entry.segment + "\""));
+          return;
+        }
+        out.push_back(std::move(entry));
+      });
 }
 
 }  // namespace leadroute::internal
