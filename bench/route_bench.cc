@@ -150,6 +150,18 @@ void BM_Baseline(benchmark::State& state) {
 BENCHMARK(BM_Route)->LEADROUTE_SCALING_ARGS;
 BENCHMARK(BM_Baseline)->LEADROUTE_SCALING_ARGS;
 
+// Route on 40 rules / 200 reps with RouterOptions::keep_leads off: the
+// record holds the decision but no copy of the lead (an import that never
+// reassigns through the Router; `leadroute route` without --state).
+void BM_RouteNoLeadCopy(benchmark::State& state) {
+  RouterOptions options;
+  options.keep_leads = false;
+  Router router = MakeRouter(GetWorkload(40, 200), std::move(options));
+  RouteLoop(
+      state, [&]() -> Router& { return router; }, RouteOptions{});
+}
+BENCHMARK(BM_RouteNoLeadCopy);
+
 // RouteBatch on 40 rules / 200 reps: batches of kReleaseBatch leads into
 // one `out` array reused across batches, each batch released (timing
 // paused) before the next, as RouteLoop does for Route. Items are leads, so

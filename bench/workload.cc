@@ -520,18 +520,19 @@ Workload MakeWorkload(const WorkloadSpec& spec) {
   return w;
 }
 
-Router MakeRouter(const Workload& workload) {
+Router MakeRouter(const Workload& workload, RouterOptions options) {
   Result<RuleSet> rules = RuleSet::FromJson(workload.rules_json);
   if (!rules.ok()) {
     std::fprintf(stderr, "workload rules do not load: %s\n",
                  rules.status().ToString().c_str());
     std::abort();
   }
-  return MakeRouter(workload, std::move(rules).value());
+  return MakeRouter(workload, std::move(rules).value(), std::move(options));
 }
 
-Router MakeRouter(const Workload& workload, RuleSet rules) {
-  Router router = Router::Create(std::move(rules)).value();
+Router MakeRouter(const Workload& workload, RuleSet rules,
+                  RouterOptions options) {
+  Router router = Router::Create(std::move(rules), std::move(options)).value();
   for (const RepPlan& rep : workload.reps) {
     if (rep.presence != RepPresence::kAvailable) {
       Presence p = rep.presence == RepPresence::kAway ? Presence::kAway

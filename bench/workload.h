@@ -155,10 +155,11 @@ Lead MakeLead(uint64_t seed, size_t index, LeadRow& row);
 // A Router on `workload`: its RuleSet, every rep's presence set and the
 // pre-loaded reps' open leads recorded (as lead ids "pre-<rep>-<k>").
 // Aborts when the rules do not load.
-Router MakeRouter(const Workload& workload);
+Router MakeRouter(const Workload& workload, RouterOptions options = {});
 // The same with `rules` in place of workload.rules_json (e.g. the rules
 // compiled with a host's strategy registry).
-Router MakeRouter(const Workload& workload, RuleSet rules);
+Router MakeRouter(const Workload& workload, RuleSet rules,
+                  RouterOptions options = {});
 
 }  // namespace leadroute::bench
 

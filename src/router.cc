@@ -194,6 +194,7 @@ Result<Assignment> Router::Impl::RouteWith(
   }
   internal::TripOptions trip;
   trip.trace = trace.get();
+  trip.keep_lead = keep_leads;
   Assignment decision = internal::RunTrip(
       snapshot, state, lead, internal::RoutingInstant(lead, *clock), trip);
   // An empty trace ran out of memory; the decision stands without it.

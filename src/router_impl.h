@@ -36,6 +36,7 @@ struct Router::Impl {
       : state(std::move(state_store)),
         clock(options.clock != nullptr ? std::move(options.clock)
                                        : SystemClock()),
+        keep_leads(options.keep_leads),
         log(options.log_level, std::move(options.log_sink)),
         load(options.load),
         on_assigned(std::move(options.on_assigned)),
@@ -80,6 +81,7 @@ struct Router::Impl {
 
   std::shared_ptr<StateStore> state;
   std::shared_ptr<const Clock> clock;
+  bool keep_leads;  // RouterOptions::keep_leads
   // Unique per Router for the life of the process (never reused, unlike an
   // address), so a thread-local cache entry cannot match a later Router.
   const uint64_t id = NextId();

@@ -146,6 +146,7 @@ Result<Assignment> Router::ClaimPending(const PendingLead& pending,
   StateStore& state = *impl_->state;
   const OfferInfo& offer = *pending.decision.offer;
   internal::TripOptions trip;
+  trip.keep_lead = impl_->keep_leads;
   trip.distribute = internal::TripOptions::Distribute::kPush;
   trip.from_rule = pending.decision.rule_id;
   trip.only_from_rule = true;
@@ -190,6 +191,7 @@ Result<OfferInfo> Router::Offer(const Lead& lead, int k) noexcept {
     }
     std::shared_ptr<const internal::Snapshot> snapshot = impl_->Load();
     internal::TripOptions trip;
+    trip.keep_lead = impl_->keep_leads;
     trip.distribute = internal::TripOptions::Distribute::kOffer;
     trip.offer_size = k;
     Assignment decision =
@@ -282,13 +284,14 @@ std::vector<Assignment> Router::ExpireOffers(Instant now) {
       decision.fallback = true;
       decision.generation = snapshot->generation;
       decision.routed_at = now;
-      ClaimResult recorded =
-          state.Record(decision, pending.lead.get(), nullptr);
+      ClaimResult recorded = state.Record(
+          decision, impl_->keep_leads ? pending.lead.get() : nullptr, nullptr);
       if (recorded.outcome != ClaimResult::Outcome::kClaimed) continue;
     } else {
       // The offering rule routes it as a push; a rule removed since: the
       // whole chain.
       internal::TripOptions trip;
+      trip.keep_lead = impl_->keep_leads;
       trip.distribute = internal::TripOptions::Distribute::kPush;
       if (rule != nullptr) trip.from_rule = rule->id;
       decision = internal::RunTrip(*snapshot, state, *pending.lead, now, trip);

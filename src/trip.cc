@@ -317,6 +317,7 @@ class Trip final : public StepContext {
         view_(lead, BindSlots(lead, *snapshot.rules, scratch)),
         now_(now),
         lead_(&lead),
+        kept_lead_(options.keep_lead ? &lead : nullptr),
         replace_(options.replace) {
     draft_.lead_id = lead.id();
     draft_.generation = snapshot.generation;
@@ -441,7 +442,7 @@ class Trip final : public StepContext {
     request.seed = rule_->seed;
     request.decision = &draft_;
     request.at = now_;
-    request.lead = lead_;
+    request.lead = kept_lead_;
     request.replace = replace_;
     if (trace_ != nullptr) NoteClaimStart(request);
     ClaimResult claim = dry_run_ ? PeekClaim(request) : state_.Claim(request);
@@ -663,7 +664,7 @@ class Trip final : public StepContext {
     draft_.fallback = true;
     // Explain records nothing; nor does Router::Offer, which reports nobody.
     if (dry_run_ || distribute_ == TripOptions::Distribute::kOffer) return;
-    ClaimResult recorded = state_.Record(draft_, lead_, replace_);
+    ClaimResult recorded = state_.Record(draft_, kept_lead_, replace_);
     if (recorded.outcome == ClaimResult::Outcome::kAlreadyDecided) {
       Supersede(std::move(recorded.existing));
     }
@@ -1090,7 +1091,8 @@ class Trip final : public StepContext {
   bool fallback_requested_ = false;
   Assignment draft_;
   Instant now_;
-  const Lead* lead_;            // kept in the record
+  const Lead* lead_;            // kept while pending
+  const Lead* kept_lead_;       // kept in the record; null: fields not kept
   const Replacement* replace_;  // TripOptions::replace
 
   // Offers and pools (TripOptions; leadroute/offer.h).

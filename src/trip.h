@@ -53,6 +53,9 @@ struct TripOptions {
   // decision's `decided_by` is `claim_by`.
   std::string_view only_rep{};
   std::string_view claim_by{};
+  // False (RouterOptions::keep_leads): a decision is recorded without the
+  // lead's fields. A pending lead keeps them either way (a claim routes it).
+  bool keep_lead = true;
 };
 
 // Routes `lead` at instant `now` through `snapshot` and records the decision

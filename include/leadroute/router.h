@@ -40,6 +40,16 @@ struct RouterOptions {
   // The time of a lead without a valid `created_at`. Default (nullptr): the
   // system clock. Read once per route.
   std::shared_ptr<const Clock> clock{};
+  // Whether a decision's record keeps a copy of the lead's fields (default
+  // true). The copy is what lets `Reassign`, a `kReassign` SLA escalation and
+  // `Due`'s SLA anchor (`created_at`) route or read the lead again by id, and
+  // `RecordOutcome` credit its segments. False, for a host that routes and
+  // never reassigns through the Router (an import, `leadroute route` without
+  // `--state`): a route copies no fields and an open lead costs less memory;
+  // those calls then fail with kFailedPrecondition, outcomes count in no
+  // segment, and the SLA counts from the first routing. A lead left pending
+  // (offer, pool) keeps its fields until claimed either way.
+  bool keep_leads = true;
   // Accounts for the `hierarchy` strategy. Default: empty.
   AccountDirectory accounts{};
   // Logging is off unless a sink is given. Messages at `log_level` and above

@@ -199,6 +199,9 @@ int RunRoute(const RouteOptions& options) {
   std::optional<RouterOptions> router_options =
       RouterOptionsFor(options.at, options.accounts, exit_code);
   if (!router_options) return exit_code;
+  // Without --state nothing can reassign these leads after the run (and
+  // saved state is where the fields would go): keep no copies of them.
+  router_options->keep_leads = !options.state.empty();
   std::optional<Router> router =
       NewRouter(*rules, options.rules, std::move(*router_options));
   if (!router) return kExitLoadFailed;
