@@ -1,10 +1,74 @@
 #include "leadroute/assignment.h"
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 
 LEADROUTE_NAMESPACE_BEGIN
 
+namespace {
+
+// Printable ASCII: written as is but for '"' and '\\'. Anything else
+// (control characters, UTF-8, invalid bytes) goes through nlohmann, whose
+// escaping and replacement of invalid UTF-8 stay the one definition.
+bool Plain(std::string_view s) noexcept {
+  for (char c : s) {
+    if (c < 0x20 || c > 0x7e) return false;  // char is signed: 0x80+ < 0
+  }
+  return true;
+}
+
+void AppendString(std::string& out, std::string_view s) {
+  out += '"';
+  for (char c : s) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  out += '"';
+}
+
+// Assignment::ToJson for a decision with an owner whose strings are all
+// Plain: the same bytes as the nlohmann path, without building a JSON tree
+// (a third of `leadroute route`'s time per decision went there).
+std::string PlainToJson(const Assignment& a) {
+  std::string out;
+  out.reserve(96 + a.lead_id.size() + a.owner.id.size() + a.rule_id.size() +
+              a.decided_by.size() + a.variant.size());
+  out += R"({"lead_id":)";
+  AppendString(out, a.lead_id);
+  out += R"(,"owner":)";
+  AppendString(out, a.owner.id);
+  out += R"(,"owner_kind":)";
+  AppendString(out, OwnerKindName(a.owner.kind));
+  out += R"(,"rule":)";
+  if (a.rule_id.empty()) {
+    out += "null";
+  } else {
+    AppendString(out, a.rule_id);
+  }
+  out += R"(,"decided_by":)";
+  AppendString(out, a.decided_by);
+  out += a.fallback ? R"(,"fallback":true)" : R"(,"fallback":false)";
+  if (a.repeated) out += R"(,"repeated":true)";
+  if (a.due) {
+    out += R"(,"due":)";
+    AppendString(out, FormatInstant(*a.due));
+  }
+  if (!a.variant.empty()) {
+    out += R"(,"variant":)";
+    AppendString(out, a.variant);
+  }
+  out += '}';
+  return out;
+}
+
+}  // namespace
+
 std::string Assignment::ToJson() const {
+  if (!offer && Plain(lead_id) && Plain(owner.id) && Plain(rule_id) &&
+      Plain(decided_by) && Plain(variant)) {
+    return PlainToJson(*this);
+  }
   // ordered_json keeps the documented key order. `repeated` appears only on
   // a retry, so consumers that ignore retries see the same six keys always.
   nlohmann::ordered_json out;
