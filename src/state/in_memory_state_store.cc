@@ -271,7 +271,8 @@ class InMemoryStateStore final : public StateStore {
       if (!next) {
         // May allocate (a rehash); a failure leaves the claim history one
         // instant longer, which only the time caps read.
-        leads_.insert(std::move(fresh));
+        auto inserted = leads_.insert(std::move(fresh));
+        CountOpen(inserted.position->first, 1);
         result.version = 1;
       }
       // Commit; nothing below allocates or throws.
@@ -375,6 +376,7 @@ class InMemoryStateStore final : public StateStore {
         result.version = found->second.version;
       } else {
         leads_.emplace(decision.lead_id, NewRecord(decision, lead));
+        CountOpen(decision.lead_id, 1);
         result.version = 1;
       }
       if (state != nullptr) {
@@ -390,6 +392,10 @@ class InMemoryStateStore final : public StateStore {
   }
 
   std::optional<Assignment> Find(std::string_view lead_id) const override {
+    // Every route asks first: a new lead is answered without the lock.
+    if (open_ids_[IdSlot(lead_id)].load(std::memory_order_acquire) == 0) {
+      return std::nullopt;
+    }
     std::lock_guard<AdaptiveMutex> lock(mu_);
     auto found = leads_.find(lead_id);
     if (found == leads_.end()) return std::nullopt;
@@ -579,6 +585,8 @@ class InMemoryStateStore final : public StateStore {
       }
       rotations_.swap(rotations);
       leads_.swap(leads);
+      for (auto& count : open_ids_) count.store(0, std::memory_order_relaxed);
+      for (const auto& [id, record] : leads_) CountOpen(id, 1);
       outcomes_.Commit(outcomes);
       keys_.Replace(sticky);
       seq_ = data.sequence;
@@ -707,6 +715,21 @@ class InMemoryStateStore final : public StateStore {
 
  private:
   static constexpr size_t kSlots = 16;
+  static constexpr int kIdSlotBits = 14;  // 64 KiB of counts
+  static constexpr size_t kIdSlots = size_t{1} << kIdSlotBits;
+
+  static size_t IdSlot(std::string_view lead_id) noexcept {
+    // Fibonacci hashing: the top bits of the product mix every bit of FNV.
+    return static_cast<size_t>(
+        (StringHash()(lead_id) * 0x9e3779b97f4a7c15ULL) >> (64 - kIdSlotBits));
+  }
+  // REQUIRES: mu_ held.
+  void CountOpen(std::string_view lead_id, int delta) noexcept {
+    std::atomic<uint32_t>& count = open_ids_[IdSlot(lead_id)];
+    count.store(
+        count.load(std::memory_order_relaxed) + static_cast<uint32_t>(delta),
+        std::memory_order_release);
+  }
 
   struct Choice {
     RepIndex rep = kNoRep;
@@ -785,6 +808,7 @@ class InMemoryStateStore final : public StateStore {
   Assignment CloseLocked(LeadMap::iterator found,
                          LeadMap::node_type& closed) noexcept {
     closed = leads_.extract(found);
+    CountOpen(closed.key(), -1);
     Assignment released = std::move(closed.mapped().decision);
     if (released.owner.kind == OwnerKind::kRep) {
       auto rep = reps_.find(released.owner.id);
@@ -1116,6 +1140,12 @@ class InMemoryStateStore final : public StateStore {
   // Sticky keys; its own lock, taken alone or inside mu_ (never around it).
   KeyIndex keys_;
   mutable std::array<std::atomic<const RosterView*>, kSlots> slots_{};
+  // Open lead ids counted by IdSlot: a lead id whose slot counts 0 is not
+  // open, so Find answers it without mu_. Counts change under mu_, after the
+  // record is in leads_ and before it leaves; an id that shares a slot with
+  // an open one takes the lock as before. (A Find racing with the claim of
+  // the same id may miss it either way; Claim checks again under mu_.)
+  std::array<std::atomic<uint32_t>, kIdSlots> open_ids_{};
   mutable size_t next_slot_ = 0;
 };
 

@@ -894,5 +894,62 @@ TEST(InMemoryStateStore, RejectedSnapshotsLeaveTheStateAsItWas) {
   expect_rejected(reason, "/leads/1/history/0/reason: unknown reason");
 }
 
+// Find answers from a count of open ids per hash slot without the lock when
+// the slot counts none. 40,000 ids over its 16,384 slots share slots, so
+// every kind of change must keep the counts exact: claims, records,
+// releases, outcomes and a snapshot load.
+TEST(InMemoryStateStore, FindSeesEveryOpenLeadAndNoClosedOne) {
+  RuleSet rules = MakeRules({MakeRep("a"), MakeRep("b")});
+  auto store = NewInMemoryStateStore();
+  ASSERT_TRUE(store->Attach(rules.roster()).ok());
+  Claimer claimer(*store, rules.roster());
+  constexpr int kLeads = 40'000;
+  auto id = [](int i) { return "lead-" + std::to_string(i); };
+  for (int i = 0; i < kLeads; ++i) {
+    if (i % 2 == 0) {
+      ASSERT_EQ(claimer.Claim(id(i)).outcome, Outcome::kClaimed);
+    } else {
+      ASSERT_EQ(
+          store->Record(FallbackDecision(id(i), Owner::Queue("q"))).outcome,
+          Outcome::kClaimed);
+    }
+  }
+  // Close three of every four: releases, and outcomes (which close too).
+  for (int i = 0; i < kLeads; ++i) {
+    if (i % 4 == 3) continue;
+    if (i % 8 == 0) {
+      ASSERT_TRUE(store->RecordOutcome(id(i), ::leadroute::Outcome{}, {}).ok());
+    } else {
+      ASSERT_TRUE(store->Release(id(i)).ok());
+    }
+  }
+  auto expect_open_exactly_every_fourth = [&](const StateStore& s) {
+    for (int i = 0; i < kLeads; ++i) {
+      ASSERT_EQ(s.Find(id(i)).has_value(), i % 4 == 3) << id(i);
+    }
+  };
+  expect_open_exactly_every_fourth(*store);
+  // Ids never seen, including ones sharing slots with open leads.
+  for (int i = kLeads; i < 2 * kLeads; ++i) {
+    ASSERT_FALSE(store->Find(id(i)).has_value()) << id(i);
+  }
+
+  Result<std::string> saved = store->SaveSnapshot();
+  ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  auto copy = NewInMemoryStateStore();
+  // The copy had open leads of its own before the load replaced them.
+  ASSERT_TRUE(copy->Attach(rules.roster()).ok());
+  Claimer other(*copy, rules.roster());
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_EQ(other.Claim("old-" + std::to_string(i)).outcome,
+              Outcome::kClaimed);
+  }
+  ASSERT_TRUE(copy->LoadSnapshot(*saved).ok());
+  expect_open_exactly_every_fourth(*copy);
+  for (int i = 0; i < 1000; ++i) {
+    ASSERT_FALSE(copy->Find("old-" + std::to_string(i)).has_value());
+  }
+}
+
 }  // namespace
 }  // namespace leadroute
