@@ -90,7 +90,7 @@ class HierarchyStrategy final : public Strategy {
   }
 
   // The nearest (or top-most) owner on the path from `account` to the root
-  // who is a candidate with room under `max_open`.
+  // who is a candidate with room under `max_open` and the time-based caps.
   RepIndex Walk(const Account* account, const AccountDirectory& directory,
                 const CandidateSet& candidates,
                 const StepContext& ctx) const noexcept {
@@ -115,9 +115,12 @@ class HierarchyStrategy final : public Strategy {
     if (rep == kNoRep || rep >= candidates.size() || !candidates.test(rep)) {
       return kNoRep;
     }
-    // An owner at capacity cannot take the lead; the walk goes on.
+    // An owner at capacity or at a time cap (max_per_day, ...) cannot take
+    // the lead; the walk goes on. (Naming one anyway made the claim fail
+    // and ended the rule: found by the differential test, seed 143.)
     const std::optional<int>& max_open = roster.rep(rep).capacity.max_open;
     if (max_open && ctx.Status(rep).open >= *max_open) return kNoRep;
+    if (!ctx.UnderTimeCaps(rep)) return kNoRep;
     return rep;
   }
 

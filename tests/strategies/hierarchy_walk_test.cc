@@ -3,6 +3,7 @@
 // next key try.
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -81,6 +82,41 @@ TEST(HierarchyWalk, NextMatchKeyTriesWhenTheFirstTreeHasNobodyEligible) {
       MakeLead("L1", {{"account_id", "child"}, {"email", "buyer@other.com"}}));
   EXPECT_EQ(a->owner.id, "olga");
   EXPECT_EQ(a->decided_by, "hierarchy");
+}
+
+// Found by the differential test (seed 143): an owner at a time-based cap
+// was named, its claim failed and the rule ended, instead of the walk going
+// on as it does for max_open.
+TEST(HierarchyWalk, OwnerAtATimeCapPassesToTheParentsOwner) {
+  Rule rule;
+  rule.id = "accounts";
+  rule.steps = {steps::Hierarchy("nearest")};
+  auto rules = testing::RuleSetBuilder()
+                   .Rep(MakeRep("pat"))
+                   .Rep(MakeRep("chris").MaxPerWeek(1))
+                   .Rule(rule)
+                   .FallbackQueue("inbox")
+                   .Build();
+  ASSERT_TRUE(rules.ok()) << rules.status().ToString();
+  auto accounts = AccountDirectory::Build(
+      {MakeAccount("parent", {"parent.com"}, "", "pat"),
+       MakeAccount("child", {"child.com"}, "parent", "chris")});
+  ASSERT_TRUE(accounts.ok()) << accounts.status().ToString();
+  RouterOptions options;
+  options.accounts = std::move(accounts).value();
+  options.clock = std::make_shared<testing::FakeClock>(
+      *ParseInstant("2026-03-04T10:00:00Z"));
+  Router router = Router::Create(std::move(rules).value(), options).value();
+
+  auto first = router.Route(MakeLead("L1", {{"domain", "child.com"}}));
+  EXPECT_EQ(first->owner.id, "chris");
+  // Released: chris has room under max_open but the week's one claim is
+  // spent.
+  ASSERT_TRUE(router.Release("L1").ok());
+  auto second = router.Route(MakeLead("L2", {{"domain", "child.com"}}));
+  EXPECT_EQ(second->owner.id, "pat");
+  EXPECT_EQ(second->decided_by, "hierarchy");
+  EXPECT_FALSE(second->fallback);
 }
 
 }  // namespace
