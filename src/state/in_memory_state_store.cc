@@ -12,8 +12,8 @@
 // Claim history. Reps with a time-based cap keep the routing instants of
 // their claims (`RepState::claims`, under the rep's own small mutex so the
 // availability step can count without taking the store's lock), trimmed on
-// every claim to the longest window any of their caps needs (32 days for a
-// monthly cap) and to at most kMaxHistory entries.
+// every claim to the longest window any of their caps needs plus a day (33
+// days for a monthly cap) and to at most kMaxHistory entries.
 //
 // Rotation state (last-assigned sequence number, smooth-WRR current weight)
 // is keyed by rotation key and rep id; each rotation caches RepIndex ->
@@ -887,12 +887,16 @@ class InMemoryStateStore final : public StateStore {
                              ? rep.schedule->time_zone
                              : rep.time_zone;
       if (!zone.empty()) caps.zone = FindZone(zone);
-      if (rep.capacity.max_per_day) caps.keep = days(2);
+      // What the longest cap looks back (a local day, week or month, up to
+      // an hour longer across a DST change; the window) plus at least a
+      // day: a lead whose created_at is up to a day before the newest claim
+      // still counts every claim it should (docs/config.md#caps).
+      if (rep.capacity.max_per_day) caps.keep = days(3);
       if (rep.capacity.max_per_week) caps.keep = days(9);
       if (rep.capacity.max_per_month) caps.keep = days(33);
       if (rep.capacity.max_in_window) {
         caps.keep = std::max<milliseconds>(
-            caps.keep, hours(rep.capacity.max_in_window->hours + 1));
+            caps.keep, hours(rep.capacity.max_in_window->hours + 25));
       }
       view->caps[i] = std::move(caps);
     }

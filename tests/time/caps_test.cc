@@ -85,6 +85,22 @@ TEST_P(CapsBothWays, MonthlyCapCountsTheLocalMonth) {
 
 INSTANTIATE_TEST_SUITE_P(ClaimAndAvailability, CapsBothWays, ::testing::Bool());
 
+// Found by the differential test (seed 44): a lead backdated a few hours
+// before the newest claim must still count the claims in its own window.
+// The store used to keep only the window plus an hour behind the newest
+// claim; it keeps a day more now (docs/config.md#caps).
+TEST_P(CapsBothWays, BackdatedLeadWithinADayCountsItsWindow) {
+  Router router = OneRep(MakeRep("capped").MaxInWindow(1, 1), GetParam());
+  EXPECT_EQ(Owner(router, "A", "2024-01-15T10:00:00Z"), "capped");
+  EXPECT_EQ(Owner(router, "B", "2024-01-15T13:00:00Z"), "capped");
+  // 2 h 50 min before B, 10 min after A: A's claim is in its hour.
+  EXPECT_EQ(Owner(router, "C", "2024-01-15T10:10:00Z"), "inbox");
+  // 23 h before the newest claim (B), an hour nobody claimed in.
+  EXPECT_EQ(Owner(router, "D", "2024-01-14T14:00:00Z"), "capped");
+  EXPECT_EQ(Owner(router, "E", "2024-01-14T14:30:00Z"), "inbox");
+  EXPECT_EQ(Owner(router, "F", "2024-01-15T13:59:59Z"), "inbox");
+}
+
 TEST(Caps, InvalidCapsAreReportedWithPaths) {
   Result<RuleSet> bad = RuleSet::FromJson(R"({
     "reps": [{"id": "a", "capacity": {"max_per_day": -1, "max_per_week": "5",
