@@ -212,6 +212,20 @@ class PerformanceStrategy final : public Strategy {
         if (i < n && roster.rep(i).weight > 0 && !s.lifted[i]) fn(i);
       });
     };
+    if (config_.floor * static_cast<double>(count) >= 1.0) {
+      // Capped: an equal split once anyone is below, every weight exactly 1
+      // (docs/cookbook/performance.md). Shares of 1/3 from the water-filling
+      // came out as 1 - 2/3 for one rep, and even equal thirds drift in the
+      // rotation's counters, so ties that belong to the earlier rep went to
+      // a later one (found by the differential test).
+      bool below = false;
+      for_each_free([&](RepIndex i) {
+        below = below || !(total > 0) || s.weights[i] / total < floor;
+      });
+      if (!below) return;
+      for_each_free([&](RepIndex i) { s.weights[i] = 1.0; });
+      return;
+    }
     size_t lifted = 0;
     double free_total = total;  // the weight of the reps not lifted
     // Water-filling: lifting reps lowers the others' shares, which may drop

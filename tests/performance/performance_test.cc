@@ -139,6 +139,22 @@ TEST(PerformancePicker, FloorIsConfigurableAndCappedAtAnEqualShare) {
   EXPECT_EQ(counts["b"], 500);
 }
 
+// Found by the differential test: weights 0.5, 3, 0.5 under a capped floor
+// became 1/3, 1 - 2/3 and 1/3, and the rounding (1 - 2/3 > 1/3) gave ties to
+// b; even exact thirds drift in the counters. An equal split weighs every
+// rep 1: a, b, c in roster order, then again.
+TEST(PerformancePicker, CappedFloorIsAnExactlyEqualSplit) {
+  Router router = MakeRouter(RulesJson({{"a", 0.5}, {"b", 3}, {"c", 0.5}},
+                                       R"({"strategy": "performance",
+                                           "floor": 0.9})"));
+  std::vector<std::string> owners;
+  for (int i = 0; i < 6; ++i) {
+    owners.push_back(
+        router.Route(MakeLead("L" + std::to_string(i))).value().owner.id);
+  }
+  EXPECT_THAT(owners, ElementsAre("a", "b", "c", "a", "b", "c"));
+}
+
 TEST(PerformancePicker, WithNoOutcomesPicksExactlyAsWeightedRoundRobin) {
   const std::vector<std::pair<std::string, double>> reps = {
       {"a", 1}, {"b", 2}, {"c", 3}, {"d", 0.5}};
