@@ -21,6 +21,8 @@ TESTS := $(BUILD_DIR)/tests/leadroute_tests
 # Differential soak: LEADROUTE_DIFF_CONFIGS x LEADROUTE_DIFF_LEADS leads.
 SOAK_CONFIGS ?= 2000
 SOAK_LEADS ?= 5000
+# Offer/pool differential soak: SOAK_CONFIGS x SOAK_OFFER_OPS operations.
+SOAK_OFFER_OPS ?= 1000
 # libFuzzer targets (tests/fuzz/), built with clang in their own project.
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS := ruleset lead accounts schedule state
@@ -71,7 +73,9 @@ test: build
 
 soak: build
 	LEADROUTE_DIFF_CONFIGS=$(SOAK_CONFIGS) LEADROUTE_DIFF_LEADS=$(SOAK_LEADS) \
-	  $(TESTS) --gtest_filter='Differential.*'
+	LEADROUTE_OFFER_DIFF_CONFIGS=$(SOAK_CONFIGS) \
+	LEADROUTE_OFFER_DIFF_OPS=$(SOAK_OFFER_OPS) \
+	  $(TESTS) --gtest_filter='Differential.*:OfferDifferential.*'
 
 fuzz-build: deps fuzz-deps
 	cmake -S tests/fuzz -B $(FUZZ_BUILD) -G Ninja -DCMAKE_CXX_COMPILER=clang++-14

@@ -5,10 +5,13 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string_view>
+
+#include "reference/reference_time.h"
 
 namespace leadroute::reference {
 namespace {
@@ -183,10 +186,41 @@ ReferenceRouter::ReferenceRouter(RuleSetConfig config,
                                  std::vector<Account> accounts)
     : config_(std::move(config)), accounts_(std::move(accounts)) {
   open_.assign(config_.reps.size(), 0);
+  claims_.resize(config_.reps.size());
   presence_.assign(config_.reps.size(), Presence::kAvailable);
   for (const Rule& rule : config_.rules) {
     std::vector<ParsedStep> parsed;
-    for (const Step& step : rule.steps) {
+    // The steps with their JSON Pointers. An experiment step is replaced by
+    // its variants' steps (paths /rules/r/steps/k/variants/v/steps/j), in
+    // line; they are split up into the variants after parsing.
+    std::vector<std::pair<Step, std::string>> flat;
+    std::optional<size_t> experiment_at;
+    Json experiment;
+    const std::string base =
+        "/rules/" + std::to_string(steps_.size()) + "/steps/";
+    for (size_t k = 0; k < rule.steps.size(); ++k) {
+      if (rule.steps[k].strategy != "experiment") {
+        flat.emplace_back(rule.steps[k], base + std::to_string(k));
+        continue;
+      }
+      experiment_at = k;
+      experiment = Json::parse(rule.steps[k].params);
+      const Json& variants = experiment["variants"];
+      for (size_t v = 0; v < variants.size(); ++v) {
+        const Json& vsteps = variants[v].value("steps", Json::array());
+        for (size_t j = 0; j < vsteps.size(); ++j) {
+          Json params = vsteps[j];
+          params.erase("strategy");
+          flat.emplace_back(
+              Step{vsteps[j]["strategy"].get<std::string>(), params.dump()},
+              base + std::to_string(k) + "/variants/" + std::to_string(v) +
+                  "/steps/" + std::to_string(j));
+        }
+      }
+    }
+    for (const auto& entry : flat) {
+      const Step& step = entry.first;
+      const std::string& path = entry.second;
       Json p = Json::parse(step.params);
       ParsedStep s;
       s.strategy = step.strategy;
@@ -207,8 +241,6 @@ ReferenceRouter::ReferenceRouter(RuleSetConfig config,
         // docs/config.md#random: mix(seed), else mix(settings.seed ^
         // fnv1a64(path)); 0 becomes mix(0).
         s.kind = ParsedStep::Kind::kPicker;
-        std::string path = "/rules/" + std::to_string(steps_.size()) +
-                           "/steps/" + std::to_string(parsed.size());
         s.seed = p.contains("seed")
                      ? SplitMix(static_cast<uint64_t>(p["seed"].get<int64_t>()))
                      : SplitMix(config_.settings.seed ^ Fnv1a(path));
@@ -246,6 +278,7 @@ ReferenceRouter::ReferenceRouter(RuleSetConfig config,
           }
         }
         s.capacity = p.value("capacity", true);
+        s.schedule = p.value("schedule", true);
       } else if (name == "hierarchy") {
         s.kind = ParsedStep::Kind::kResolver;
         s.ultimate = p.value("walk", std::string("nearest")) == "ultimate";
@@ -258,11 +291,78 @@ ReferenceRouter::ReferenceRouter(RuleSetConfig config,
       } else if (name == "field_owner") {
         s.kind = ParsedStep::Kind::kResolver;
         str("field", s.field);
+      } else if (name == "sticky") {
+        s.kind = ParsedStep::Kind::kResolver;
+        if (p.contains("keys")) {
+          s.keys = p["keys"].get<std::vector<std::string>>();
+        }
+        if (p.contains("window")) {
+          // "a positive whole number and s, m, h or d"
+          std::string w = p["window"].get<std::string>();
+          static const std::map<char, int64_t> kUnitMs = {
+              {'s', 1000}, {'m', 60000}, {'h', 3600000}, {'d', 86400000}};
+          s.window_ms =
+              std::stoll(w.substr(0, w.size() - 1)) * kUnitMs.at(w.back());
+        }
+        if (p.contains("ignore_domains")) {
+          s.ignore_domains =
+              p["ignore_domains"].get<std::vector<std::string>>();
+        }
+        s.ignore_free_mail = p.value("ignore_free_mail", true);
+        sticky_steps_.push_back(s);
+      } else if (name == "performance") {
+        s.kind = ParsedStep::Kind::kPicker;
+        s.value_metric =
+            p.value("metric", std::string("conversion")) == "value";
+        if (p.contains("prior")) {
+          s.prior_rate = p["prior"].value("rate", 0.1);
+          s.prior_strength = p["prior"].value("strength", 20.0);
+        }
+        s.floor = p.value("floor", 0.05);
+        str("segment", s.segment);
+        if (p.contains("min_segment_leads")) {
+          s.min_segment_leads = p["min_segment_leads"].get<int64_t>();
+        }
+        if (!s.segment.empty() &&
+            std::count(segment_fields_.begin(), segment_fields_.end(),
+                       s.segment) == 0) {
+          segment_fields_.push_back(s.segment);
+        }
       } else {
         std::abort();  // custom strategies are not modelled
       }
       parsed.push_back(std::move(s));
     }
+    std::optional<Experiment> x;
+    if (experiment_at) {
+      // "runs the steps before the experiment step, the variant's steps,
+      // then the steps after it"; variant i takes the next share * 100 of
+      // the 10,000 buckets.
+      const size_t at = *experiment_at;
+      x.emplace();
+      x->id = experiment["id"].get<std::string>();
+      x->salt = experiment.value("salt", x->id);
+      std::vector<ParsedStep> shared(parsed.begin(), parsed.begin() + at);
+      size_t next = at;
+      int end = 0;
+      for (const Json& v : experiment["variants"]) {
+        x->names.push_back(v["name"].get<std::string>());
+        end += static_cast<int>(std::llround(v["share"].get<double>() * 100));
+        x->ends.push_back(end);
+        size_t count = v.value("steps", Json::array()).size();
+        std::vector<ParsedStep> spliced = shared;
+        spliced.insert(spliced.end(), parsed.begin() + next,
+                       parsed.begin() + next + count);
+        next += count;
+        x->steps.push_back(std::move(spliced));
+      }
+      for (auto& spliced : x->steps) {
+        spliced.insert(spliced.end(), parsed.begin() + next, parsed.end());
+      }
+      shared.insert(shared.end(), parsed.begin() + next, parsed.end());
+      parsed = std::move(shared);  // the shared steps alone
+    }
+    experiments_.push_back(std::move(x));
     steps_.push_back(std::move(parsed));
   }
 }
@@ -282,6 +382,7 @@ int ReferenceRouter::Open(const std::string& rep_id) const {
 }
 
 bool ReferenceRouter::Release(const std::string& lead_id) {
+  if (pending_.erase(lead_id) > 0) return true;  // "forgets a pending lead"
   auto it = decisions_.find(lead_id);
   if (it == decisions_.end()) return false;
   if (it->second.owner.kind == OwnerKind::kRep) {
@@ -290,13 +391,20 @@ bool ReferenceRouter::Release(const std::string& lead_id) {
     }
   }
   decisions_.erase(it);
+  lead_segments_.erase(lead_id);
   return true;
 }
 
 // "capacity: {max_open: n}: at most n open leads; no cap when absent."
+// docs/config.md "Caps": "Every claim re-checks every cap".
 bool ReferenceRouter::HasRoom(size_t rep) const {
   const auto& cap = config_.reps[rep].capacity.max_open;
-  return !cap || open_[rep] < *cap;
+  if (cap && open_[rep] >= *cap) return false;
+  if (!UnderTimeCaps(config_.reps[rep], claims_[rep], at_)) {
+    time_mattered_ = true;
+    return false;
+  }
+  return true;
 }
 
 const std::string& ReferenceRouter::RotationOf(size_t rule_index) const {
@@ -320,6 +428,7 @@ std::vector<bool> ReferenceRouter::Pool(size_t rule_index) const {
         member = true;
     }
     in[i] = everyone || named || member;
+    if (only_rep_ && i != *only_rep_) in[i] = false;  // a claim's re-check
   }
   return in;
 }
@@ -329,6 +438,10 @@ std::vector<bool> ReferenceRouter::Pool(size_t rule_index) const {
 void ReferenceRouter::Claim(size_t rule_index, size_t rep) {
   ++open_[rep];
   last_[RotationOf(rule_index)][rep] = ++clock_;
+  // The time-based caps count every claim a rule made, by its instant.
+  if (config_.reps[rep].capacity.timed()) {
+    claims_[rep].push_back(RecordClaim(config_.reps[rep], at_));
+  }
 }
 
 // Filters: the candidates `c` narrowed by filter step `s`.
@@ -341,7 +454,10 @@ std::vector<bool> ReferenceRouter::ApplyFilter(const ParsedStep& s,
     for (size_t i = 0; i < n; ++i) {
       bool listed =
           std::count(s.presence.begin(), s.presence.end(), presence_[i]) > 0;
-      next[i] = c[i] && listed && (!s.capacity || HasRoom(i));
+      // "with schedule, those off their schedule".
+      bool on = !s.schedule || OnSchedule(config_.reps[i], at_);
+      if (c[i] && listed && !on) time_mattered_ = true;
+      next[i] = c[i] && listed && on && (!s.capacity || HasRoom(i));
     }
   } else if (s.strategy == "territory") {
     const Value* country = lead.Find(s.country_field);
@@ -504,7 +620,7 @@ std::vector<bool> ReferenceRouter::ApplyFilter(const ParsedStep& s,
 ReferenceRouter::RuleResult ReferenceRouter::RunRule(size_t rule_index,
                                                      const Lead& lead) {
   const Rule& rule = config_.rules[rule_index];
-  const auto& steps = steps_[rule_index];
+  const auto& steps = StepsFor(rule_index, lead);
   const std::string& rotation = RotationOf(rule_index);
   const size_t n = config_.reps.size();
   auto last = [&](size_t rep) -> int64_t {
@@ -538,6 +654,11 @@ ReferenceRouter::RuleResult ReferenceRouter::RunRule(size_t rule_index,
     for (; k < steps.size(); ++k) {
       const ParsedStep& s = steps[k];
       if (s.kind == ParsedStep::Kind::kPicker) {
+        if (Offering(rule_index)) {
+          if (auto offered = Offered(rule_index, &s, c)) return *offered;
+          stop = k;  // every candidate full: ran out
+          break;
+        }
         std::optional<size_t> pick;
         if (s.strategy == "round_robin" && !s.weighted) {
           pick = least_recent(c);
@@ -552,6 +673,8 @@ ReferenceRouter::RuleResult ReferenceRouter::RunRule(size_t rule_index,
             if (!pick || counter[i] > counter[*pick]) pick = i;
           }
           if (pick) counter[*pick] -= total;
+        } else if (s.strategy == "performance") {
+          pick = PerformancePick(s, c, rotation, lead);
         } else if (s.strategy == "random") {
           // docs/config.md#random: one draw from the rotation's generator,
           // then the first eligible rep whose running weight passes it.
@@ -608,7 +731,9 @@ ReferenceRouter::RuleResult ReferenceRouter::RunRule(size_t rule_index,
           return std::nullopt;
         };
         std::optional<size_t> owner;
-        if (s.strategy == "field_owner") {
+        if (s.strategy == "sticky") {
+          owner = StickyOwner(s, c, lead);
+        } else if (s.strategy == "field_owner") {
           // By rep id (exactly), else by email (caselessly, first rep).
           const Value* v = lead.Find(s.field);
           if (v != nullptr && v->is_string()) {
@@ -676,6 +801,11 @@ ReferenceRouter::RuleResult ReferenceRouter::RunRule(size_t rule_index,
             if (owner) break;
           }
         }
+        if (owner && Offering(rule_index)) {
+          // "A resolver step that names an owner offers to that rep alone."
+          offered_ = {*owner};
+          return {Outcome::kPending, 0, ""};
+        }
         if (owner) {
           Claim(rule_index, *owner);
           return {Outcome::kOwner, *owner, s.strategy};
@@ -692,7 +822,9 @@ ReferenceRouter::RuleResult ReferenceRouter::RunRule(size_t rule_index,
     if (!stop) {
       // "When the steps end without a picker having claimed ... round_robin
       // on the rule's rotation claims one of the remaining candidates."
-      if (auto pick = least_recent(c)) {
+      if (Offering(rule_index)) {
+        if (auto offered = Offered(rule_index, nullptr, c)) return *offered;
+      } else if (auto pick = least_recent(c)) {
         Claim(rule_index, *pick);
         return {Outcome::kOwner, *pick, "round_robin"};
       }
@@ -730,26 +862,60 @@ ReferenceRouter::RuleResult ReferenceRouter::RunRule(size_t rule_index,
 }
 
 Decision ReferenceRouter::Route(const Lead& lead) {
+  time_mattered_ = false;
   if (auto it = decisions_.find(lead.id()); it != decisions_.end()) {
     Decision again = it->second;
     again.repeated = true;
     return again;
   }
+  if (auto it = pending_.find(lead.id()); it != pending_.end()) {
+    Decision again = PendingDecision(it->second);
+    again.repeated = true;
+    return again;
+  }
   Decision d;
   bool decided = false;
-  for (size_t r = 0; r < config_.rules.size() && !decided; ++r) {
+  // "Everything that depends on time ... is evaluated at one instant per
+  // lead."
+  at_ = Instant(std::chrono::milliseconds(InstantOf(lead)));
+  // An expiry push routes "from the offering rule" (first_rule_).
+  for (size_t r = first_rule_; r < config_.rules.size() && !decided; ++r) {
     const Rule& rule = config_.rules[r];
     if (!Holds(rule.when, lead)) continue;
+    // docs/config.md "Active windows": outside it "the rule is skipped as if
+    // its when were false".
+    if (rule.active &&
+        !InWindow(*rule.active, config_.settings.time_zone, at_)) {
+      time_mattered_ = true;
+      continue;
+    }
     RuleResult result = RunRule(r, lead);
+    if (result.outcome == Outcome::kPending) {
+      return Pend(r, lead, offered_);
+    }
     if (result.outcome == Outcome::kOwner) {
       d.owner = Owner::Rep(config_.reps[result.rep].id);
       d.rule_id = rule.id;
       d.decided_by = result.decided_by;
       decided = true;
+      Remember(lead, result.rep);
     } else if (rule.on_empty == OnEmpty::kFallback) {
       d.rule_id = rule.id;
       d.fallback = true;
       decided = true;
+    }
+    // "The decision records the variant ... also when the rule sends the
+    // lead to the fallback owner; not when the lead moves on".
+    if (auto v = VariantOf(r, lead); decided && v) {
+      d.variant = experiments_[r]->id + "/" + experiments_[r]->names[*v];
+    }
+  }
+  // performance: the segments an outcome of this lead is credited to, read
+  // from the lead as routed (string fields only).
+  for (const std::string& field : segment_fields_) {
+    const Value* v = lead.Find(field);
+    if (v != nullptr && v->is_string()) {
+      lead_segments_[lead.id()].push_back(field + "=" + v->as_string());
     }
   }
   if (!decided) d.fallback = true;
@@ -765,6 +931,301 @@ Decision ReferenceRouter::Route(const Lead& lead) {
   }
   decisions_[lead.id()] = d;
   return d;
+}
+
+// Experiments, docs/config.md#experiment and cookbook/experiments.md "How
+// the split works": bucket = mix(fnv1a64(salt "\0" lead id)) mod 10,000.
+std::optional<size_t> ReferenceRouter::VariantOf(size_t rule_index,
+                                                 const Lead& lead) const {
+  const auto& x = experiments_[rule_index];
+  if (!x) return std::nullopt;
+  std::string text = x->salt;
+  text.push_back('\0');
+  text += lead.id();
+  const int bucket = static_cast<int>(SplitMix(Fnv1a(text)) % 10000);
+  for (size_t v = 0; v < x->ends.size(); ++v) {
+    if (bucket < x->ends[v]) return v;
+  }
+  return std::nullopt;  // the shares sum to 100: not reached
+}
+
+const std::vector<ReferenceRouter::ParsedStep>& ReferenceRouter::StepsFor(
+    size_t rule_index, const Lead& lead) const {
+  if (auto v = VariantOf(rule_index, lead)) {
+    return experiments_[rule_index]->steps[*v];
+  }
+  return steps_[rule_index];
+}
+
+// docs/config.md "The routing instant": created_at when it is an RFC 3339
+// date-time with an offset, else the router's clock.
+int64_t ReferenceRouter::InstantOf(const Lead& lead) const {
+  Instant at = offer_now_;
+  if (const Value* v = lead.Find("created_at");
+      v != nullptr && v->is_string()) {
+    if (auto parsed = ParseDateTime(v->as_string())) at = *parsed;
+  }
+  return at.time_since_epoch().count();
+}
+
+namespace {
+
+// cookbook/sticky.md "Keys and normalisation": the free-mail domains.
+const std::set<std::string>& FreeMail() {
+  static const std::set<std::string> kFree = {
+      "126.com",      "163.com",        "aol.com",        "fastmail.com",
+      "gmail.com",    "gmx.at",         "gmx.ch",         "gmx.com",
+      "gmx.de",       "gmx.net",        "googlemail.com", "hotmail.co.uk",
+      "hotmail.com",  "hotmail.de",     "hotmail.fr",     "icloud.com",
+      "live.com",     "mac.com",        "mail.com",       "mail.ru",
+      "me.com",       "msn.com",        "outlook.com",    "pm.me",
+      "proton.me",    "protonmail.com", "qq.com",         "t-online.de",
+      "tutanota.com", "web.de",         "yahoo.co.uk",    "yahoo.com",
+      "yahoo.de",     "yahoo.fr",       "yandex.com",     "yandex.ru",
+      "ymail.com",    "zoho.com"};
+  return kFree;
+}
+
+// "Values are trimmed and lower-cased".
+std::string TrimLower(std::string_view s) {
+  const char* kSpace = " \t\n\r\f\v";
+  size_t first = s.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return "";
+  size_t last = s.find_last_not_of(kSpace);
+  return Lower(s.substr(first, last - first + 1));
+}
+
+// "A string trimmed and lower-cased, or an integer as decimal text."
+std::optional<std::string> KeyText(const Value* v) {
+  if (v == nullptr) return std::nullopt;
+  if (v->is_string()) return TrimLower(v->as_string());
+  if (v->is_int()) return std::to_string(v->as_int());
+  return std::nullopt;
+}
+
+// `domain` is `d` or a sub-domain of it.
+bool WithinDomain(const std::string& domain, const std::string& d) {
+  return domain == d ||
+         (domain.size() > d.size() &&
+          domain.compare(domain.size() - d.size(), d.size(), d) == 0 &&
+          domain[domain.size() - d.size() - 1] == '.');
+}
+
+}  // namespace
+
+std::vector<std::pair<std::string, std::string>> ReferenceRouter::StickyKeys(
+    const ParsedStep& s, const Lead& lead) const {
+  std::vector<std::pair<std::string, std::string>> out;
+  // The email key: "it must have text on both sides of an @".
+  std::optional<std::string> email;
+  if (const Value* v = lead.Find("email"); v != nullptr && v->is_string()) {
+    std::string e = TrimLower(v->as_string());
+    size_t at = e.find('@');
+    if (at != std::string::npos && at > 0 && at + 1 < e.size()) email = e;
+  }
+  for (const std::string& key : s.keys) {
+    std::optional<std::string> value;
+    if (key == "account") {
+      value = KeyText(lead.Find("account_id"));
+    } else if (key == "email") {
+      value = email;
+    } else if (key == "domain") {
+      // "domain, else the part of email after the @": trimmed,
+      // lower-cased, without a leading www. or a trailing dot.
+      std::optional<std::string> d;
+      // An empty `domain` is no value: the email's domain is used.
+      const Value* v = lead.Find("domain");
+      if (v != nullptr && v->is_string() &&
+          !TrimLower(v->as_string()).empty()) {
+        d = TrimLower(v->as_string());
+      } else if (email) {
+        d = email->substr(email->find('@') + 1);
+      }
+      if (d) {
+        if (d->rfind("www.", 0) == 0) d = d->substr(4);
+        if (!d->empty() && d->back() == '.') d->pop_back();
+        bool ignored = false;
+        for (const auto& i : s.ignore_domains) {
+          if (WithinDomain(*d, TrimLower(i))) ignored = true;
+        }
+        for (const auto& f : FreeMail()) {
+          if (s.ignore_free_mail && WithinDomain(*d, f)) ignored = true;
+        }
+        if (!ignored) value = d;
+      }
+    } else {
+      value = KeyText(lead.Find(key.substr(6)));  // "field:<name>"
+    }
+    // "Values longer than 256 characters are not keys."
+    if (value && !value->empty() && value->size() <= 256) {
+      out.emplace_back(key, *value);
+    }
+  }
+  return out;
+}
+
+// docs/config.md#sticky: the first key whose remembered rep got it within
+// `window` and is a current candidate names that rep; at capacity she
+// cannot be claimed and the step passes.
+std::optional<size_t> ReferenceRouter::StickyOwner(const ParsedStep& s,
+                                                   const std::vector<bool>& c,
+                                                   const Lead& lead) const {
+  const int64_t now = InstantOf(lead);
+  for (const auto& key : StickyKeys(s, lead)) {
+    auto it = sticky_.find(key);
+    if (it == sticky_.end()) continue;
+    const auto [rep, at] = it->second;
+    if (now - at > s.window_ms || !c[rep]) continue;
+    if (HasRoom(rep)) return rep;
+    return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// "After every decision with a rep owner ... the Router remembers the lead's
+// values for the keys of every sticky step -> the new owner; the latest
+// decision wins."
+void ReferenceRouter::Remember(const Lead& lead, size_t rep) {
+  const int64_t now = InstantOf(lead);
+  for (const ParsedStep& s : sticky_steps_) {
+    for (const auto& key : StickyKeys(s, lead)) sticky_[key] = {rep, now};
+  }
+}
+
+bool ReferenceRouter::RecordOutcome(const std::string& lead_id, bool converted,
+                                    double value) {
+  auto it = decisions_.find(lead_id);
+  if (it == decisions_.end()) return false;
+  // "credits the lead's current owner": a rep owner, overall and per
+  // segment; a queue owner credits nobody.
+  if (it->second.owner.kind == OwnerKind::kRep) {
+    for (size_t i = 0; i < config_.reps.size(); ++i) {
+      if (config_.reps[i].id != it->second.owner.id) continue;
+      std::vector<std::string> segments = {""};
+      for (const auto& seg : lead_segments_[lead_id]) segments.push_back(seg);
+      for (const auto& seg : segments) {
+        Tally& t = tallies_[seg][i];
+        (converted ? t.converted : t.lost) += 1;
+        t.value += value;
+      }
+    }
+  }
+  return Release(lead_id);
+}
+
+// cookbook/performance.md "The math".
+std::optional<size_t> ReferenceRouter::PerformancePick(
+    const ParsedStep& s, const std::vector<bool>& c,
+    const std::string& rotation, const Lead& lead) {
+  const size_t n = config_.reps.size();
+  std::vector<size_t> cands;  // candidates with weight > 0
+  for (size_t i = 0; i < n; ++i) {
+    if (c[i] && config_.reps[i].weight > 0) cands.push_back(i);
+  }
+  if (cands.empty()) return std::nullopt;
+  std::string segment;
+  if (!s.segment.empty()) {
+    const Value* v = lead.Find(s.segment);
+    if (v != nullptr && v->is_string())
+      segment = s.segment + "=" + v->as_string();
+  }
+  auto tally = [&](const std::string& seg, size_t i) {
+    auto t = tallies_.find(seg);
+    if (t == tallies_.end()) return Tally{};
+    auto r = t->second.find(i);
+    return r == t->second.end() ? Tally{} : r->second;
+  };
+  // "for value the prior is the candidates' mean" value per lead.
+  auto mean = [&](const std::string& seg) {
+    double value = 0, leads = 0;
+    for (size_t i : cands) {
+      Tally t = tally(seg, i);
+      value += t.value;
+      leads += double(t.converted + t.lost);
+    }
+    return leads > 0 ? value / leads : 0.0;
+  };
+  const double strength = s.prior_strength;
+  // (hits + prior * strength) / (leads + strength)
+  auto smooth = [&](const Tally& t, double prior) {
+    double hits = s.value_metric ? t.value : double(t.converted);
+    return (hits + prior * strength) /
+           (double(t.converted + t.lost) + strength);
+  };
+  const double global_prior = s.value_metric ? mean("") : s.prior_rate;
+  const double segment_prior =
+      s.value_metric && !segment.empty() ? mean(segment) : s.prior_rate;
+  std::vector<double> score(n, 0.0);
+  double best = 0;
+  for (size_t i : cands) {
+    score[i] = smooth(tally("", i), global_prior);
+    if (!segment.empty()) {
+      // Shrunk toward the rep's overall score; alone from
+      // min_segment_leads outcomes in the segment on.
+      Tally t = tally(segment, i);
+      bool alone =
+          s.min_segment_leads && t.converted + t.lost >= *s.min_segment_leads;
+      score[i] = smooth(t, alone ? segment_prior : score[i]);
+    }
+    best = std::max(best, score[i]);
+  }
+  std::vector<double> weight(n, 0.0);
+  double total = 0;
+  for (size_t i : cands) {
+    weight[i] = config_.reps[i].weight * (best > 0 ? score[i] / best : 1.0);
+    total += weight[i];
+  }
+  // The floor, capped at 1 / candidates: shares below it are lifted to it,
+  // the rest shared by the others in proportion to their weights, repeated
+  // until none is below; untouched when no share is below it.
+  const double floor = std::min(s.floor, 1.0 / double(cands.size()));
+  bool below = false;
+  for (size_t i : cands) below = below || weight[i] / total < floor;
+  if (below) {
+    std::vector<bool> lifted(n, false);
+    size_t lifted_count = 0;
+    for (bool changed = true; changed;) {
+      changed = false;
+      double rest = 0;
+      for (size_t i : cands) {
+        if (!lifted[i]) rest += weight[i];
+      }
+      const double share = 1.0 - floor * double(lifted_count);
+      std::vector<size_t> newly;
+      for (size_t i : cands) {
+        if (!lifted[i] && share * weight[i] / rest < floor) newly.push_back(i);
+      }
+      for (size_t i : newly) lifted[i] = true;
+      lifted_count += newly.size();
+      changed = !newly.empty();
+    }
+    double rest = 0;
+    for (size_t i : cands) {
+      if (!lifted[i]) rest += weight[i];
+    }
+    const double share = 1.0 - floor * double(lifted_count);
+    std::vector<double> shares(n, 0.0);
+    for (size_t i : cands) {
+      shares[i] = lifted[i] ? floor : share * weight[i] / rest;
+    }
+    weight = shares;
+    // "A floor of 0.9 with two reps is an equal split": every weight 1.
+    if (s.floor >= 1.0 / double(cands.size())) {
+      for (size_t i : cands) weight[i] = 1.0;
+    }
+  }
+  // Smooth weighted round robin in the rotation over the reps with room.
+  auto& counter = counters_[rotation];
+  std::optional<size_t> pick;
+  double eligible_total = 0;
+  for (size_t i : cands) {
+    if (!HasRoom(i)) continue;
+    counter[i] += weight[i];
+    eligible_total += weight[i];
+    if (!pick || counter[i] > counter[*pick]) pick = i;
+  }
+  if (pick) counter[*pick] -= eligible_total;
+  return pick;
 }
 
 }  // namespace leadroute::reference
