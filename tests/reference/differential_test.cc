@@ -25,6 +25,7 @@
 #include "leadroute/testing.h"
 #include "reference/reference_router.h"
 #include "testing/rng.h"
+#include "testing/seeds.h"
 
 namespace leadroute {
 namespace {
@@ -1036,23 +1037,12 @@ std::string RunOne(uint64_t seed, int leads, Counts* counts) {
   return "";
 }
 
-int EnvInt(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  return v == nullptr || *v == '\0' ? fallback : std::atoi(v);
-}
-
 TEST(Differential, RouterAgreesWithReference) {
-  const int configs = EnvInt("LEADROUTE_DIFF_CONFIGS", 500);
+  using testing::EnvInt;
   const int leads = EnvInt("LEADROUTE_DIFF_LEADS", 1000);
-  const char* only = std::getenv("LEADROUTE_DIFF_SEED");
-  std::vector<uint64_t> seeds;
-  if (only != nullptr && *only != '\0') {
-    seeds.push_back(std::strtoull(only, nullptr, 10));
-  } else {
-    const uint64_t base =
-        static_cast<uint64_t>(EnvInt("LEADROUTE_DIFF_BASE", 1));
-    for (int c = 0; c < configs; ++c) seeds.push_back(base + uint64_t(c));
-  }
+  const std::vector<uint64_t> seeds = testing::SeedsFromEnv(
+      "LEADROUTE_DIFF_SEED", EnvInt("LEADROUTE_DIFF_CONFIGS", 500),
+      static_cast<uint64_t>(EnvInt("LEADROUTE_DIFF_BASE", 1)));
   int failures = 0;
   Counts counts;
   for (uint64_t seed : seeds) {

@@ -25,6 +25,7 @@
 #include "leadroute/testing.h"
 #include "reference/reference_router.h"
 #include "testing/rng.h"
+#include "testing/seeds.h"
 
 namespace leadroute {
 namespace {
@@ -408,21 +409,11 @@ std::string RunOne(uint64_t seed, int ops, Tally& tally) {
   return "";
 }
 
-int EnvInt(const char* name, int fallback) {
-  const char* v = std::getenv(name);
-  return v == nullptr || *v == '\0' ? fallback : std::atoi(v);
-}
-
 TEST(OfferDifferential, RouterAgreesWithReference) {
-  const int configs = EnvInt("LEADROUTE_OFFER_DIFF_CONFIGS", 200);
+  using testing::EnvInt;
   const int ops = EnvInt("LEADROUTE_OFFER_DIFF_OPS", 300);
-  const char* only = std::getenv("LEADROUTE_OFFER_DIFF_SEED");
-  std::vector<uint64_t> seeds;
-  if (only != nullptr && *only != '\0') {
-    seeds.push_back(std::strtoull(only, nullptr, 10));
-  } else {
-    for (int c = 0; c < configs; ++c) seeds.push_back(1 + uint64_t(c));
-  }
+  const std::vector<uint64_t> seeds = testing::SeedsFromEnv(
+      "LEADROUTE_OFFER_DIFF_SEED", EnvInt("LEADROUTE_OFFER_DIFF_CONFIGS", 200));
   int failures = 0;
   Tally tally;
   for (uint64_t seed : seeds) {
