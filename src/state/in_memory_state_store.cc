@@ -549,6 +549,11 @@ class InMemoryStateStore final : public StateStore {
         std::string key = record.decision.lead_id;
         leads.emplace(std::move(key), std::move(record));
       }
+      // Find's counts for the new leads. Stored slot by slot below, each
+      // moving straight from its old count to its new one: a Find during
+      // the load never reads a lead open before and after as closed.
+      std::vector<uint32_t> open_ids(kIdSlots, 0);
+      for (const auto& [id, record] : leads) ++open_ids[IdSlot(id)];
       std::vector<std::deque<Instant>> claims;
       claims.reserve(data.reps.size());
       for (auto& rep : data.reps) {
@@ -585,8 +590,9 @@ class InMemoryStateStore final : public StateStore {
       }
       rotations_.swap(rotations);
       leads_.swap(leads);
-      for (auto& count : open_ids_) count.store(0, std::memory_order_relaxed);
-      for (const auto& [id, record] : leads_) CountOpen(id, 1);
+      for (size_t k = 0; k < kIdSlots; ++k) {
+        open_ids_[k].store(open_ids[k], std::memory_order_release);
+      }
       outcomes_.Commit(outcomes);
       keys_.Replace(sticky);
       seq_ = data.sequence;
