@@ -197,12 +197,11 @@ class PerformanceStrategy final : public Strategy {
   // Lifts every candidate whose share weight / total is below the floor to
   // exactly the floor, taking the difference from the others in proportion
   // to their weights, repeated until no share is below it. The floor is
-  // capped at 1 / candidates (then everyone gets an equal share). Weights
-  // stay untouched when no share is below the floor.
+  // capped at 1 / candidates (then every weight is 1: an equal split).
+  // Weights stay untouched when no share is below the floor.
   void ApplyFloor(const Roster& roster, const CandidateSet& candidates,
                   size_t count, double total, Scratch& s) const noexcept {
-    const double floor =
-        std::min(config_.floor, 1.0 / static_cast<double>(count));
+    const double floor = config_.floor;
     if (!(floor > 0)) return;
     const size_t n = s.weights.size();
     // Calls fn(i) for each candidate that takes part (a positive
@@ -212,16 +211,16 @@ class PerformanceStrategy final : public Strategy {
         if (i < n && roster.rep(i).weight > 0 && !s.lifted[i]) fn(i);
       });
     };
-    if (config_.floor * static_cast<double>(count) >= 1.0) {
+    if (floor * static_cast<double>(count) >= 1.0) {
       // Capped: an equal split once anyone is below, every weight exactly 1
       // (docs/cookbook/performance.md). Shares of 1/3 from the water-filling
       // came out as 1 - 2/3 for one rep, and even equal thirds drift in the
       // rotation's counters, so ties that belong to the earlier rep went to
       // a later one (found by the differential test).
-      bool below = false;
-      for_each_free([&](RepIndex i) {
-        below = below || !(total > 0) || s.weights[i] / total < floor;
-      });
+      const double equal = 1.0 / static_cast<double>(count);
+      bool below = !(total > 0);
+      for_each_free(
+          [&](RepIndex i) { below = below || s.weights[i] / total < equal; });
       if (!below) return;
       for_each_free([&](RepIndex i) { s.weights[i] = 1.0; });
       return;
