@@ -2,7 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <latch>
 #include <map>
@@ -895,9 +897,11 @@ TEST(InMemoryStateStore, RejectedSnapshotsLeaveTheStateAsItWas) {
 }
 
 // Find answers from a count of open ids per hash slot without the lock when
-// the slot counts none. 40,000 ids over its 16,384 slots share slots, so
-// every kind of change must keep the counts exact: claims, records,
-// releases, outcomes and a snapshot load.
+// the slot counts none. The table starts at 16,384 slots and grows with the
+// open leads; 40,000 ids make it grow while they also share slots, so every
+// kind of change must keep the counts exact: claims, records, releases,
+// outcomes, a snapshot load into a store whose table must grow and one into
+// a store whose table is already big enough.
 TEST(InMemoryStateStore, FindSeesEveryOpenLeadAndNoClosedOne) {
   RuleSet rules = MakeRules({MakeRep("a"), MakeRep("b")});
   auto store = NewInMemoryStateStore();
@@ -949,6 +953,120 @@ TEST(InMemoryStateStore, FindSeesEveryOpenLeadAndNoClosedOne) {
   for (int i = 0; i < 1000; ++i) {
     ASSERT_FALSE(copy->Find("old-" + std::to_string(i)).has_value());
   }
+  // The copy goes on growing after the load.
+  for (int i = 0; i < kLeads; ++i) {
+    ASSERT_EQ(other.Claim("more-" + std::to_string(i)).outcome,
+              Outcome::kClaimed);
+  }
+  expect_open_exactly_every_fourth(*copy);
+  for (int i = 0; i < kLeads; ++i) {
+    ASSERT_TRUE(copy->Find("more-" + std::to_string(i)).has_value());
+  }
+
+  // The first store's table grew for 40,000 leads: loading its own 10,000
+  // back changes its counts in place.
+  for (int i = 0; i < kLeads; ++i) {
+    ASSERT_EQ(claimer.Claim("extra-" + std::to_string(i)).outcome,
+              Outcome::kClaimed);
+  }
+  ASSERT_TRUE(store->LoadSnapshot(*saved).ok());
+  expect_open_exactly_every_fourth(*store);
+  for (int i = 0; i < kLeads; ++i) {
+    ASSERT_FALSE(store->Find("extra-" + std::to_string(i)).has_value());
+  }
+}
+
+// Find's table grows while other threads read it: two threads claim 20,000
+// leads each (the table is replaced three times) while two others look up
+// every id a claimer has announced as claimed, and must find each one, and
+// as many ids nobody claims, and must find none.
+TEST(InMemoryStateStore, FindSeesClaimsWhileItsTableGrows) {
+  RuleSet rules = MakeRules({MakeRep("a"), MakeRep("b")});
+  auto store = NewInMemoryStateStore();
+  ASSERT_TRUE(store->Attach(rules.roster()).ok());
+  constexpr int kPerClaimer = 20'000;
+  auto id = [](int claimer, int i) {
+    return "c" + std::to_string(claimer) + "-" + std::to_string(i);
+  };
+  std::array<std::atomic<int>, 2> claimed{};  // per claimer: ids 0..n-1
+  std::atomic<int> missed{0};
+  std::atomic<int> phantom{0};
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int c = 0; c < 2; ++c) {
+    threads.emplace_back([&, c] {
+      Claimer claimer(*store, rules.roster());
+      for (int i = 0; i < kPerClaimer; ++i) {
+        if (claimer.Claim(id(c, i)).outcome != Outcome::kClaimed) ++failed;
+        claimed[c].store(i + 1, std::memory_order_release);
+      }
+    });
+  }
+  for (int r = 0; r < 2; ++r) {
+    threads.emplace_back([&, r] {
+      int checked = 0;
+      while (checked < kPerClaimer) {
+        const int upto = claimed[r].load(std::memory_order_acquire);
+        for (; checked < upto; ++checked) {
+          if (!store->Find(id(r, checked)).has_value()) ++missed;
+          if (store->Find(id(1 - r, kPerClaimer + checked)).has_value()) {
+            ++phantom;
+          }
+        }
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(missed.load(), 0);
+  EXPECT_EQ(phantom.load(), 0);
+}
+
+// With many leads open, Find still answers most new ids without the store's
+// lock. ForEachRecord holds that lock while it calls back; from inside the
+// callback, 20 threads each look up one new id. With a fixed table, 50,000
+// open leads would leave no slot empty and every Find would wait for the
+// lock; with a table that grows, about four in five land on an empty slot
+// and answer at once. The callback waits for 10 answers (up to a minute,
+// which only a Find stuck on the lock would reach).
+TEST(InMemoryStateStore, FindOfNewIdsTakesNoLockWithManyLeadsOpen) {
+  RuleSet rules = MakeRules({MakeRep("a"), MakeRep("b")});
+  auto store = NewInMemoryStateStore();
+  ASSERT_TRUE(store->Attach(rules.roster()).ok());
+  Claimer claimer(*store, rules.roster());
+  constexpr int kOpen = 50'000;
+  for (int i = 0; i < kOpen; ++i) {
+    ASSERT_EQ(claimer.Claim("open-" + std::to_string(i)).outcome,
+              Outcome::kClaimed);
+  }
+  constexpr int kLookups = 20;
+  constexpr int kWanted = 10;
+  std::atomic<int> answered{0};
+  std::atomic<int> found_any{0};
+  std::vector<std::thread> lookups;
+  bool first = true;
+  int answered_under_lock = 0;
+  store->ForEachRecord([&](const LeadRecord&) {
+    if (!first) return;
+    first = false;
+    for (int i = 0; i < kLookups; ++i) {
+      lookups.emplace_back([&, i] {
+        found_any += store->Find("new-" + std::to_string(i)).has_value();
+        ++answered;
+      });
+    }
+    const auto deadline =
+        std::chrono::steady_clock::now() + std::chrono::minutes(1);
+    while (answered.load() < kWanted &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    answered_under_lock = answered.load();
+  });
+  for (std::thread& t : lookups) t.join();
+  EXPECT_GE(answered_under_lock, kWanted);
+  EXPECT_EQ(answered.load(), kLookups);
+  EXPECT_EQ(found_any.load(), 0);
 }
 
 }  // namespace
