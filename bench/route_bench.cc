@@ -311,20 +311,41 @@ double RouterBytes(int rules, int reps) {
   return HeapBytes([&] { return Router::Create(set).value(); });
 }
 
+// The in-memory store's bytes per open lead: the heap a 40/200 Router holds
+// after routing `leads` new leads and keeping them open, per lead, with
+// RouterOptions::keep_leads as given.
+double OpenLeadBytes(bool keep_leads, size_t leads) {
+  const std::vector<Lead>& all = Leads().leads;
+  RouterOptions options;
+  options.keep_leads = keep_leads;
+  Router router = MakeRouter(GetWorkload(40, 200), std::move(options));
+  double bytes = HeapBytes([&] {
+    for (size_t i = 0; i < leads; ++i) (void)router.Route(all[i]);
+    return 0;
+  });
+  return bytes / static_cast<double>(leads);
+}
+
 // Memory: the compiled RuleSet's bytes per rep (2,000 reps less 200, at 40
 // rules) and per rule (200 rules less 40, at 200 reps), the router's
-// (state store's) bytes per rep, and the 40/200 RuleSet in total.
+// (state store's) bytes per rep and per open lead (with and without the
+// record's copy of the lead), and the 40/200 RuleSet in total.
 void BM_Memory(benchmark::State& state) {
   double base = RuleSetBytes(40, 200);
   double per_rep = (RuleSetBytes(40, 2000) - base) / 1800;
   double per_rule = (RuleSetBytes(200, 200) - base) / 160;
   double router_per_rep = (RouterBytes(40, 2000) - RouterBytes(40, 200)) / 1800;
+  constexpr size_t kOpenLeads = 100'000;
+  double per_open_lead = OpenLeadBytes(true, kOpenLeads);
+  double per_open_lead_no_copy = OpenLeadBytes(false, kOpenLeads);
   for (auto _ : state) {
   }
   state.counters["ruleset_bytes"] = base;
   state.counters["bytes_per_rep"] = per_rep;
   state.counters["bytes_per_rule"] = per_rule;
   state.counters["router_bytes_per_rep"] = router_per_rep;
+  state.counters["bytes_per_open_lead"] = per_open_lead;
+  state.counters["bytes_per_open_lead_no_copy"] = per_open_lead_no_copy;
 }
 BENCHMARK(BM_Memory)->Iterations(1)->Repetitions(1);
 
