@@ -211,6 +211,44 @@ void BM_RouteThreads(benchmark::State& state) {
 }
 BENCHMARK(BM_RouteThreads)->Threads(1)->Threads(2)->UseRealTime();
 
+// Controls for BM_RouteThreads, on the same leads split the same way: each
+// thread with a Router of its own (no shared lock or state: what the
+// machine's two cores give leadroute when nothing is shared), and the
+// hand-written baseline on each thread (what they give a loop with no
+// engine at all).
+void BM_RouteThreadsApart(benchmark::State& state) {
+  Router router = MakeRouter(GetWorkload(40, 200));
+  RouteLoop(
+      state, [&]() -> Router& { return router; }, RouteOptions{},
+      static_cast<size_t>(state.thread_index()),
+      static_cast<size_t>(state.threads()));
+}
+BENCHMARK(BM_RouteThreadsApart)->Threads(1)->Threads(2)->UseRealTime();
+
+void BM_BaselineThreads(benchmark::State& state) {
+  const std::vector<LeadRow>& rows = Leads().rows;
+  Baseline baseline(GetWorkload(40, 200));
+  std::vector<Baseline::Decision> open;
+  open.reserve(kReleaseBatch);
+  size_t i = static_cast<size_t>(state.thread_index());
+  const size_t step = static_cast<size_t>(state.threads());
+  for (auto _ : state) {
+    Baseline::Decision d = baseline.Route(rows[i]);
+    benchmark::DoNotOptimize(d);
+    open.push_back(d);
+    i += step;
+    if (i >= rows.size()) i -= rows.size();
+    if (open.size() == kReleaseBatch) {
+      state.PauseTiming();
+      for (Baseline::Decision o : open) baseline.Release(o);
+      open.clear();
+      state.ResumeTiming();
+    }
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_BaselineThreads)->Threads(1)->Threads(2)->UseRealTime();
+
 // A retry of an already decided lead: the recorded decision comes back.
 void BM_RouteRepeated(benchmark::State& state) {
   Router router = MakeRouter(GetWorkload(40, 200));
