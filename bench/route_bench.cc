@@ -17,6 +17,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <map>
 #include <memory>
 #include <span>
@@ -210,6 +211,32 @@ void BM_RouteThreads(benchmark::State& state) {
   if (state.thread_index() == 0) shared_router.reset();
 }
 BENCHMARK(BM_RouteThreads)->Threads(1)->Threads(2)->UseRealTime();
+
+// BM_RouteThreads with kManyOpen more leads open in the shared Router's
+// store, as in a CRM with a large backlog: the lead map the claims insert
+// into no longer fits in cache.
+constexpr int kManyOpen = 200'000;
+void BM_RouteThreadsManyOpen(benchmark::State& state) {
+  if (state.thread_index() == 0) {
+    shared_router = std::make_unique<Router>(MakeRouter(GetWorkload(40, 200)));
+    for (int k = 0; k < kManyOpen; ++k) {
+      Assignment open;
+      open.lead_id = "backlog-" + std::to_string(k);
+      open.owner = Owner::Queue("backlog");
+      open.decided_by = "preload";
+      if (shared_router->state().Record(open).outcome !=
+          ClaimResult::Outcome::kClaimed) {
+        std::abort();
+      }
+    }
+  }
+  RouteLoop(
+      state, []() -> Router& { return *shared_router; }, RouteOptions{},
+      static_cast<size_t>(state.thread_index()),
+      static_cast<size_t>(state.threads()));
+  if (state.thread_index() == 0) shared_router.reset();
+}
+BENCHMARK(BM_RouteThreadsManyOpen)->Threads(1)->Threads(2)->UseRealTime();
 
 // Controls for BM_RouteThreads, on the same leads split the same way: each
 // thread with a Router of its own (no shared lock or state: what the

@@ -191,11 +191,6 @@ double UnitInterval(uint64_t bits) noexcept {
 
 class InMemoryStateStore final : public StateStore {
  public:
-  InMemoryStateStore() {
-    id_tables_.push_back(std::make_unique<IdTable>(kMinIdTableBits));
-    open_ids_.store(id_tables_.back().get(), std::memory_order_release);
-  }
-
   std::string_view Name() const noexcept override { return "in_memory"; }
 
   Status Attach(const Roster& roster) noexcept override {
@@ -274,10 +269,8 @@ class InMemoryStateStore final : public StateStore {
         }
       }
       if (!next) {
-        // May allocate (a rehash, a bigger table for Find); a failure
-        // leaves the claim history one instant longer, which only the time
-        // caps read.
-        ReserveOpenIds(leads_.size() + 1);
+        // May allocate (a rehash); a failure leaves the claim history one
+        // instant longer, which only the time caps read.
         auto inserted = leads_.insert(std::move(fresh));
         CountOpen(inserted.position->first, 1);
         result.version = 1;
@@ -382,7 +375,6 @@ class InMemoryStateStore final : public StateStore {
         Commit(found->second, std::move(next));
         result.version = found->second.version;
       } else {
-        ReserveOpenIds(leads_.size() + 1);
         leads_.emplace(decision.lead_id, NewRecord(decision, lead));
         CountOpen(decision.lead_id, 1);
         result.version = 1;
@@ -401,9 +393,7 @@ class InMemoryStateStore final : public StateStore {
 
   std::optional<Assignment> Find(std::string_view lead_id) const override {
     // Every route asks first: a new lead is answered without the lock.
-    const IdTable& table = *open_ids_.load(std::memory_order_acquire);
-    if (table.counts[table.Slot(lead_id)].load(std::memory_order_acquire) ==
-        0) {
+    if (open_ids_[IdSlot(lead_id)].load(std::memory_order_acquire) == 0) {
       return std::nullopt;
     }
     std::lock_guard<AdaptiveMutex> lock(mu_);
@@ -559,10 +549,11 @@ class InMemoryStateStore final : public StateStore {
         std::string key = record.decision.lead_id;
         leads.emplace(std::move(key), std::move(record));
       }
-      // Find's counts for the new leads, committed below.
-      const IdTable& now = *open_ids_.load(std::memory_order_acquire);
-      std::unique_ptr<IdTable> open_ids =
-          CountIds(leads, IdTableBits(leads.size(), now.bits));
+      // Find's counts for the new leads. Stored slot by slot below, each
+      // moving straight from its old count to its new one: a Find during
+      // the load never reads a lead open before and after as closed.
+      std::vector<uint32_t> open_ids(kIdSlots, 0);
+      for (const auto& [id, record] : leads) ++open_ids[IdSlot(id)];
       std::vector<std::deque<Instant>> claims;
       claims.reserve(data.reps.size());
       for (auto& rep : data.reps) {
@@ -581,17 +572,6 @@ class InMemoryStateStore final : public StateStore {
       for (const auto& rep : data.reps) states.push_back(&StateLocked(rep.id));
       // Builds its new maps before it swaps them in: a throw here leaves
       // the pending leads (and everything else) as they were.
-      // Find's counts for the new leads: stored into the current table slot
-      // by slot when it has the size they need, each moving straight from
-      // its old count to its new one, so that a Find during the load never
-      // reads a lead open before and after as closed; else a bigger table
-      // replaces it whole.
-      IdTable& current = *id_tables_.back();
-      if (open_ids->bits < current.bits) {
-        open_ids = CountIds(leads, current.bits);  // grown meanwhile
-      }
-      const bool grows = open_ids->bits > current.bits;
-      if (grows) id_tables_.reserve(id_tables_.size() + 1);
       pending_.Replace(std::move(data.pending));
       // Commit; nothing below allocates or throws.
       for (auto& [id, state] : reps_) {
@@ -610,15 +590,8 @@ class InMemoryStateStore final : public StateStore {
       }
       rotations_.swap(rotations);
       leads_.swap(leads);
-      if (grows) {
-        id_tables_.push_back(std::move(open_ids));
-        open_ids_.store(id_tables_.back().get(), std::memory_order_release);
-      } else {
-        for (size_t k = 0; k < current.size(); ++k) {
-          current.counts[k].store(
-              open_ids->counts[k].load(std::memory_order_relaxed),
-              std::memory_order_release);
-        }
+      for (size_t k = 0; k < kIdSlots; ++k) {
+        open_ids_[k].store(open_ids[k], std::memory_order_release);
       }
       outcomes_.Commit(outcomes);
       keys_.Replace(sticky);
@@ -748,65 +721,17 @@ class InMemoryStateStore final : public StateStore {
 
  private:
   static constexpr size_t kSlots = 16;
+  static constexpr int kIdSlotBits = 14;  // 64 KiB of counts
+  static constexpr size_t kIdSlots = size_t{1} << kIdSlotBits;
 
-  using LeadMap =
-      std::unordered_map<std::string, LeadRecord, StringHash, std::equal_to<>>;
-
-  // Find's filter: open lead ids counted per hash slot. A lead id whose
-  // slot counts 0 is not open. The table keeps at least four slots per open
-  // lead (IdTableBits), so that most new ids land on an empty slot however
-  // many leads are open: between 78% and 88% of them as it fills.
-  struct IdTable {
-    explicit IdTable(int bits_in)
-        : bits(bits_in),
-          counts(std::make_unique<std::atomic<uint32_t>[]>(size())) {}
-    size_t size() const noexcept { return size_t{1} << bits; }
-    size_t Slot(std::string_view lead_id) const noexcept {
-      // Fibonacci hashing: the top bits of the product mix every bit of FNV.
-      return static_cast<size_t>((StringHash()(lead_id) * kGolden) >>
-                                 (64 - bits));
-    }
-    int bits;
-    std::unique_ptr<std::atomic<uint32_t>[]> counts;  // zeroed
-  };
-  static constexpr int kMinIdTableBits = 14;  // 64 KiB of counts
-
-  // The table size for `open` open leads: eight slots per lead when it is
-  // made, grown again at four.
-  static int IdTableBits(size_t open, int bits) noexcept {
-    while ((size_t{1} << bits) < open * 4) bits += 1;
-    if (bits > kMinIdTableBits && (size_t{1} << bits) < open * 8) bits += 1;
-    return bits;
+  static size_t IdSlot(std::string_view lead_id) noexcept {
+    // Fibonacci hashing: the top bits of the product mix every bit of FNV.
+    return static_cast<size_t>(
+        (StringHash()(lead_id) * 0x9e3779b97f4a7c15ULL) >> (64 - kIdSlotBits));
   }
-
-  // A table of `bits` counting the ids of `leads`.
-  static std::unique_ptr<IdTable> CountIds(const LeadMap& leads, int bits) {
-    auto table = std::make_unique<IdTable>(bits);
-    for (const auto& [id, record] : leads) {
-      std::atomic<uint32_t>& count = table->counts[table->Slot(id)];
-      count.store(count.load(std::memory_order_relaxed) + 1,
-                  std::memory_order_relaxed);
-    }
-    return table;
-  }
-
-  // REQUIRES: mu_ held. Makes room in Find's table for `open` open leads:
-  // when the table is too small, a bigger one counting leads_ replaces it.
-  // The old one stays allocated (a Find may be reading it) until the store
-  // goes; tables at least double, so all of them take less than twice the
-  // newest. May throw (allocation); leaves everything as it was if so.
-  void ReserveOpenIds(size_t open) {
-    const IdTable& current = *id_tables_.back();
-    if (open * 4 <= current.size()) return;
-    id_tables_.reserve(id_tables_.size() + 1);
-    id_tables_.push_back(CountIds(leads_, IdTableBits(open, current.bits)));
-    open_ids_.store(id_tables_.back().get(), std::memory_order_release);
-  }
-
   // REQUIRES: mu_ held.
   void CountOpen(std::string_view lead_id, int delta) noexcept {
-    const IdTable& table = *id_tables_.back();
-    std::atomic<uint32_t>& count = table.counts[table.Slot(lead_id)];
+    std::atomic<uint32_t>& count = open_ids_[IdSlot(lead_id)];
     count.store(
         count.load(std::memory_order_relaxed) + static_cast<uint32_t>(delta),
         std::memory_order_release);
@@ -816,6 +741,9 @@ class InMemoryStateStore final : public StateStore {
     RepIndex rep = kNoRep;
     std::optional<uint64_t> rng;  // the generator state after the draw
   };
+
+  using LeadMap =
+      std::unordered_map<std::string, LeadRecord, StringHash, std::equal_to<>>;
 
   // REQUIRES: mu_ held. Whether a claim or record for the lead at `found`
   // must not go ahead; fills `result` (kAlreadyDecided) when so.
@@ -1222,15 +1150,12 @@ class InMemoryStateStore final : public StateStore {
   // Sticky keys; its own lock, taken alone or inside mu_ (never around it).
   KeyIndex keys_;
   mutable std::array<std::atomic<const RosterView*>, kSlots> slots_{};
-  // Find's tables of open lead ids (IdTable), oldest first; the last is
-  // current and published in open_ids_. Counts change under mu_, after the
+  // Open lead ids counted by IdSlot: a lead id whose slot counts 0 is not
+  // open, so Find answers it without mu_. Counts change under mu_, after the
   // record is in leads_ and before it leaves; an id that shares a slot with
-  // an open one takes the lock as before. A Find still reading a replaced
-  // table answers as of the moment it was replaced. (A Find racing with the
-  // claim of the same id may miss it either way; Claim checks again under
-  // mu_.)
-  std::vector<std::unique_ptr<IdTable>> id_tables_;
-  std::atomic<const IdTable*> open_ids_{nullptr};
+  // an open one takes the lock as before. (A Find racing with the claim of
+  // the same id may miss it either way; Claim checks again under mu_.)
+  std::array<std::atomic<uint32_t>, kIdSlots> open_ids_{};
   mutable size_t next_slot_ = 0;
 };
 
