@@ -117,20 +117,21 @@ void BM_Route(benchmark::State& state) {
   SetTableCounters(state, w);
 }
 
-// The hand-written baseline on the same table and leads.
-void BM_Baseline(benchmark::State& state) {
-  const Workload& w = GetWorkload(static_cast<int>(state.range(0)),
-                                  static_cast<int>(state.range(1)));
+// RouteLoop for the hand-written baseline on `w`'s table: rows[first],
+// rows[first + step], ..., each batch of decisions released untimed.
+void BaselineLoop(benchmark::State& state, const Workload& w, size_t first = 0,
+                  size_t step = 1) {
   const std::vector<LeadRow>& rows = Leads().rows;
   Baseline baseline(w);
   std::vector<Baseline::Decision> open;
   open.reserve(kReleaseBatch);
-  size_t i = 0;
+  size_t i = first;
   for (auto _ : state) {
     Baseline::Decision d = baseline.Route(rows[i]);
     benchmark::DoNotOptimize(d);
     open.push_back(d);
-    if (++i == rows.size()) i = 0;
+    i += step;
+    if (i >= rows.size()) i -= rows.size();
     if (open.size() == kReleaseBatch) {
       state.PauseTiming();
       for (Baseline::Decision o : open) baseline.Release(o);
@@ -139,6 +140,12 @@ void BM_Baseline(benchmark::State& state) {
     }
   }
   state.SetItemsProcessed(state.iterations());
+}
+
+// The hand-written baseline on the same table and leads.
+void BM_Baseline(benchmark::State& state) {
+  BaselineLoop(state, GetWorkload(static_cast<int>(state.range(0)),
+                                  static_cast<int>(state.range(1))));
 }
 
 #define LEADROUTE_SCALING_ARGS \
@@ -253,26 +260,9 @@ void BM_RouteThreadsApart(benchmark::State& state) {
 BENCHMARK(BM_RouteThreadsApart)->Threads(1)->Threads(2)->UseRealTime();
 
 void BM_BaselineThreads(benchmark::State& state) {
-  const std::vector<LeadRow>& rows = Leads().rows;
-  Baseline baseline(GetWorkload(40, 200));
-  std::vector<Baseline::Decision> open;
-  open.reserve(kReleaseBatch);
-  size_t i = static_cast<size_t>(state.thread_index());
-  const size_t step = static_cast<size_t>(state.threads());
-  for (auto _ : state) {
-    Baseline::Decision d = baseline.Route(rows[i]);
-    benchmark::DoNotOptimize(d);
-    open.push_back(d);
-    i += step;
-    if (i >= rows.size()) i -= rows.size();
-    if (open.size() == kReleaseBatch) {
-      state.PauseTiming();
-      for (Baseline::Decision o : open) baseline.Release(o);
-      open.clear();
-      state.ResumeTiming();
-    }
-  }
-  state.SetItemsProcessed(state.iterations());
+  BaselineLoop(state, GetWorkload(40, 200),
+               static_cast<size_t>(state.thread_index()),
+               static_cast<size_t>(state.threads()));
 }
 BENCHMARK(BM_BaselineThreads)->Threads(1)->Threads(2)->UseRealTime();
 
